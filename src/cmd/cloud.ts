@@ -1,0 +1,91 @@
+import { resolve } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { buildApp } from '../api/app.js'
+import { keystoneFault } from '../api/faults.js'
+import { databaseGroup, defaultGroup, identityGroup, securityComplianceGroup } from '../config/groups/index.js'
+import type { Config } from '../config/load.js'
+import { openDatabase, type DatabaseHandle } from '../db/database.js'
+import { migrateToLatest } from '../db/migrate.js'
+import { bootstrapIdentity, createIdentityService, type BootstrapResult } from '../services/identity/index.js'
+import type { IdentityService } from '../services/identity/index.js'
+
+export interface Cloud {
+  readonly app: FastifyInstance
+  readonly database: DatabaseHandle
+  readonly identity: IdentityService
+  readonly bootstrap: BootstrapResult
+  readonly dataDir: string
+  close(): Promise<void>
+}
+
+export interface CloudOptions {
+  readonly config: Config
+  readonly logger: Logger
+  /** Base URL written into the catalog, e.g. http://127.0.0.1:5000. */
+  readonly publicUrl: string
+}
+
+/** The services that run in this process and where they are mounted. */
+const MOUNTS = { identity: '/identity' } as const
+
+/**
+ * Assembles every service of one `nubis serve` process: database (migrated),
+ * identity, the HTTP app, and the bootstrap data. Used by `nubis serve` and by
+ * the API tests (which call app.inject()).
+ */
+export async function createCloud(options: CloudOptions): Promise<Cloud> {
+  const { config, logger } = options
+  const dataDir = resolve(config.get(defaultGroup).data_dir)
+  const dbConf = config.get(databaseGroup)
+  const database = openDatabase({
+    connection: dbConf.connection === '' ? `sqlite:///${resolve(dataDir, 'nubis.sqlite')}` : dbConf.connection,
+    maxPoolSize: dbConf.max_pool_size,
+  })
+  try {
+    await migrateToLatest(database)
+    const identity = await createIdentityService({
+      db: database.db,
+      config: { identity: config.get(identityGroup), security: config.get(securityComplianceGroup) },
+      logger: logger.child({ service: 'identity' }),
+      dataDir,
+    })
+    const base = options.publicUrl.replace(/\/+$/, '')
+    const bootstrap = await bootstrapIdentity(identity.ctx, {
+      adminPassword: config.get(defaultGroup).admin_password,
+      regionId: config.get(defaultGroup).region_name,
+      services: [{ type: 'identity', name: 'keystone', url: `${base}${MOUNTS.identity}` }],
+    })
+    const app = await buildApp({
+      logger,
+      bodyLimit: config.get(defaultGroup).max_request_body_size,
+      authenticate: identity.authenticate,
+      services: [
+        {
+          name: 'identity',
+          prefix: MOUNTS.identity,
+          fault: keystoneFault,
+          routes: identity.routes,
+          wwwAuthenticate: `Keystone uri="${base}${MOUNTS.identity}"`,
+        },
+      ],
+      rootDocument: () => ({
+        versions: { values: [{ id: 'identity', links: [{ rel: 'self', href: `${base}${MOUNTS.identity}/` }] }] },
+      }),
+    })
+    return {
+      app,
+      database,
+      identity,
+      bootstrap,
+      dataDir,
+      async close() {
+        await app.close()
+        await database.close()
+      },
+    }
+  } catch (err) {
+    await database.close()
+    throw err
+  }
+}

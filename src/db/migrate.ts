@@ -1,0 +1,29 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely'
+import type { DatabaseHandle } from './database.js'
+import * as m0001 from './migrations/0001-identity.js'
+import type { DialectName } from './migrations/portable.js'
+
+type Up = (db: Parameters<Migration['up']>[0], dialect: DialectName) => Promise<void>
+
+/**
+ * Every migration, in order. Listed by hand (no directory scanning) so the
+ * bundle is explicit; each takes the dialect for the few places they differ.
+ */
+const migrations: ReadonlyArray<readonly [string, { up: Up }]> = [['0001-identity', m0001]]
+
+class StaticProvider implements MigrationProvider {
+  constructor(readonly dialect: DialectName) {}
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(
+      Object.fromEntries(migrations.map(([name, m]) => [name, { up: (db) => m.up(db, this.dialect) }])),
+    )
+  }
+}
+
+/** Brings the schema to the newest version; returns the names applied now. */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const migrator = new Migrator({ db: handle.db, provider: new StaticProvider(handle.dialect) })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
