@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify'
+import Fastify, {
+  LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import type { AuthContext } from '../common/auth-context.js'
 import { CloudError, UnauthorizedError } from '../common/errors.js'
@@ -70,7 +71,8 @@ export function classifyError(err: unknown): { status: number; message: string; 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One line per request, written by our onResponse hook (with user and project).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: options.bodyLimit,
     genReqId: () => `req-${randomUUID()}`,
     return503OnClosing: true,
