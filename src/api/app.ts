@@ -76,8 +76,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit,
     genReqId: () => `req-${randomUUID()}`,
     return503OnClosing: true,
-    // Clients send paths like /v3/ and /v3 interchangeably.
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Clients send paths like /v3/ and /v3 interchangeably. Path parameters may be long
+    // (a Keystone project tag is up to 255 characters; find-my-way's default cap is 100).
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1024 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   })
 
@@ -103,6 +104,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-openstack-request-id', request.id)
+  })
+  // While draining on SIGTERM, answers to in-flight requests close their
+  // keep-alive connection so close() does not wait on idle clients.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
   })
   app.addHook('onResponse', async (request, reply) => {
     const a = request.auth as AuthContext | null

@@ -59,7 +59,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     const app = await buildApp({
       logger,
       bodyLimit: config.get(defaultGroup).max_request_body_size,
-      authenticate: identity.authenticate,
+      authenticate: (token) => identity.authenticate(token),
       services: [
         {
           name: 'identity',

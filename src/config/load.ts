@@ -84,7 +84,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     const canonical = Object.keys(g.options).find((k) => k === key || g.options[k]?.aliases?.includes(key))
     if (!canonical) throw new ConfigError(`${source}: unknown option [${group}] ${key}`)
     let m = raw.get(group)
-    if (!m) raw.set(group, (m = new Map()))
+    if (!m) raw.set(group, (m = new Map<string, { value: string; source: string }>()))
     m.set(canonical, { value, source })
   }
 

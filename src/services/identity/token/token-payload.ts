@@ -65,7 +65,7 @@ export function decodePayload(buf: Buffer): TokenPayload | undefined {
         : kind === 's'
           ? { type: 'system' }
           : kind === 't'
-            ? { type: 'trust', id: String(a), projectId: (b as string | null) ?? null }
+            ? { type: 'trust', id: String(a), projectId: b ?? null }
             : { type: 'unscoped' }
   return {
     userId: w.u,
