@@ -195,7 +195,9 @@ collect() {
 port_open && die "$LISTEN is already in use; stop whatever listens there or set NUBIS_TEMPEST_LISTEN"
 PASSWORD=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 echo "tempest.sh: starting nubis serve --data-dir $DATA --listen $LISTEN (log $SERVER_LOG)"
-NUBIS_ADMIN_PASSWORD=$PASSWORD node "$CLI" serve --data-dir "$DATA" --listen "$LISTEN" \
+# tempest/nubis.conf holds the server settings Tempest's own config assumes (lockout, password
+# history): the two must agree.
+NUBIS_ADMIN_PASSWORD=$PASSWORD node "$CLI" serve --config "$REPO/tempest/nubis.conf" --data-dir "$DATA" --listen "$LISTEN" \
   </dev/null >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 echo "$SERVER_PID" >"$STATE/nubis.pid"

@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import type { AuthContext } from '../common/auth-context.js'
 import { CloudError, UnauthorizedError } from '../common/errors.js'
 import type { FaultRenderer } from './faults.js'
+import { validatorCompiler } from './validators.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -79,8 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Clients send paths like /v3/ and /v3 interchangeably. Path parameters may be long
     // (a Keystone project tag is up to 255 characters; find-my-way's default cap is 100).
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1024 },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   })
+  app.setValidatorCompiler(validatorCompiler)
 
   // Tempest and keystoneauth send Content-Type: application/json on bodiless GET/DELETE.
   app.removeContentTypeParser('application/json')

@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { buildApp } from '../api/app.js'
 import { keystoneFault } from '../api/faults.js'
+import type { Bus } from '../bus/bus.js'
+import { createBus } from '../bus/registry.js'
+import { newUuid } from '../common/ids.js'
 import { databaseGroup, defaultGroup, identityGroup, securityComplianceGroup } from '../config/groups/index.js'
 import type { Config } from '../config/load.js'
 import { openDatabase, type DatabaseHandle } from '../db/database.js'
@@ -13,6 +16,7 @@ import type { IdentityService } from '../services/identity/index.js'
 export interface Cloud {
   readonly app: FastifyInstance
   readonly database: DatabaseHandle
+  readonly bus: Bus
   readonly identity: IdentityService
   readonly bootstrap: BootstrapResult
   readonly dataDir: string
@@ -42,13 +46,25 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     connection: dbConf.connection === '' ? `sqlite:///${resolve(dataDir, 'nubis.sqlite')}` : dbConf.connection,
     maxPoolSize: dbConf.max_pool_size,
   })
+  let bus: Bus | undefined
   try {
     await migrateToLatest(database)
+    bus = await createBus(config.get(defaultGroup).transport_url, { logger })
+    const theBus = bus
+    // Identity changes made in one process drop cached validations in all of them.
+    const origin = newUuid()
     const identity = await createIdentityService({
       db: database.db,
       config: { identity: config.get(identityGroup), security: config.get(securityComplianceGroup) },
       logger: logger.child({ service: 'identity' }),
       dataDir,
+      broadcastChange: () => {
+        theBus.fanout('identity', 'changed', { origin }).catch((err: unknown) => logger.warn({ err }, 'identity change broadcast failed'))
+      },
+    })
+    await bus.listen({ topic: 'identity', server: origin }, async (method, args) => {
+      if (method === 'changed' && (args as { origin?: string } | null)?.origin !== origin) await identity.remoteChanged()
+      return null
     })
     const base = options.publicUrl.replace(/\/+$/, '')
     const bootstrap = await bootstrapIdentity(identity.ctx, {
@@ -76,15 +92,18 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     return {
       app,
       database,
+      bus,
       identity,
       bootstrap,
       dataDir,
       async close() {
         await app.close()
+        await theBus.close()
         await database.close()
       },
     }
   } catch (err) {
+    await bus?.close()
     await database.close()
     throw err
   }

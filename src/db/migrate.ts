@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely'
 import type { DatabaseHandle } from './database.js'
 import * as m0001 from './migrations/0001-identity.js'
+import * as m0003 from './migrations/0003-users-password-self-service.js'
 import type { DialectName } from './migrations/portable.js'
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: DialectName) => Promise<void>
@@ -9,7 +10,10 @@ type Up = (db: Parameters<Migration['up']>[0], dialect: DialectName) => Promise<
  * Every migration, in order. Listed by hand (no directory scanning) so the
  * bundle is explicit; each takes the dialect for the few places they differ.
  */
-const migrations: ReadonlyArray<readonly [string, { up: Up }]> = [['0001-identity', m0001]]
+const migrations: ReadonlyArray<readonly [string, { up: Up }]> = [
+  ['0001-identity', m0001],
+  ['0003-users-password-self-service', m0003],
+]
 
 class StaticProvider implements MigrationProvider {
   constructor(readonly dialect: DialectName) {}
@@ -24,6 +28,6 @@ class StaticProvider implements MigrationProvider {
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
   const migrator = new Migrator({ db: handle.db, provider: new StaticProvider(handle.dialect) })
   const { error, results } = await migrator.migrateToLatest()
-  if (error) throw error instanceof Error ? error : new Error(String(error))
+  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }

@@ -52,6 +52,8 @@ export interface UserTable {
   password_expires_at: IsoTime | null
   failed_auth_count: number
   failed_auth_at: IsoTime | null
+  /** 1 when the owner set the current password (migration 0003); optional so older inserts still type-check. */
+  password_self_service?: Bool | undefined
 }
 
 export interface PasswordHistoryTable {

@@ -3,11 +3,14 @@ import { effectiveRoles, type RoleRow, type Scope } from '../../db/repositories/
 import { getDomain, getDomainByName, type DomainRow } from '../../db/repositories/identity/domains.js'
 import { getProject, getProjectByName, type ProjectRow } from '../../db/repositories/identity/projects.js'
 import { fromBool, nowIso, parseJson } from '../../db/repositories/identity/rows.js'
+import { accessRulesByAppCred } from '../../db/repositories/identity/access-rules.js'
+import { consumeTrustUse } from '../../db/repositories/identity/trusts.js'
 import { getUser, getUserByName, recordAuthFailure, recordAuthSuccess, type UserRow } from '../../db/repositories/identity/users.js'
 import type { IdentityContext } from './identity-context.js'
 import { buildContext, type TokenData } from './token/token-data.js'
 import type { TokenPayload, TokenScope } from './token/token-payload.js'
 import { newAuditId, type TokenProvider } from './token/token-provider.js'
+import { getTrust, trustTokenRoles } from './trust-lookup.js'
 
 const AUTH_REQUIRED = 'The request you have made requires authentication.'
 
@@ -28,6 +31,17 @@ export interface AuthRequest {
     | { 'OS-TRUST:trust': { id: string } }
     | Record<string, never>
     | string
+}
+
+/** What a trust-scoped token resolves to. */
+interface TrustScope {
+  id: string
+  trustorId: string
+  impersonation: boolean
+  roles: RoleRow[]
+  /** The user the token body names: the trustor when impersonating, else the trustee. */
+  shown: UserRow
+  shownDomain: DomainRow
 }
 
 /** Who authenticated, before scoping. */
@@ -63,6 +77,8 @@ export class AuthService {
     const lifetime = this.#ctx.config.identity.token_expiration * 1000
     let expiresAt = who.parent ? who.parent.payload.expiresAt : now + lifetime
     if (who.appCred?.expiresAt) expiresAt = Math.min(expiresAt, Date.parse(who.appCred.expiresAt))
+    const trust = scope.type === 'trust' ? await getTrust(this.#ctx.db, scope.id) : undefined
+    if (trust?.expires_at) expiresAt = Math.min(expiresAt, Date.parse(trust.expires_at))
     const passwordExpiry = who.user.password_expires_at ? Date.parse(who.user.password_expires_at) : undefined
     if (passwordExpiry !== undefined && who.methods.includes('password')) expiresAt = Math.min(expiresAt, Math.max(passwordExpiry, now + 1000))
     const auditIds = who.parent ? [newAuditId(), who.parent.payload.auditIds.at(-1) as string] : [newAuditId()]
@@ -78,6 +94,11 @@ export class AuthService {
     const data = await this.#resolve(payload, false)
     if (!data) throw new UnauthorizedError(AUTH_REQUIRED)
     const token = this.#tokens.issue(payload)
+    // Keystone consumes a use of a limited trust only once the token is made.
+    if (trust && trust.remaining_uses !== null) {
+      if (!(await consumeTrustUse(this.#ctx.db, trust.id))) throw new ForbiddenError(`No remaining uses for trust: ${trust.id}.`)
+      this.#ctx.changed()
+    }
     this.#remember(token, data)
     return { token, data }
   }
@@ -153,11 +174,19 @@ export class AuthService {
     let parent: TokenData
     try {
       parent = await this.validate(tk.id)
-    } catch {
+    } catch (err) {
+      // Keystone: an invalid, expired or revoked token is TokenNotFound (404) here too.
+      if (err instanceof NotFoundError) throw new NotFoundError('Failed to validate token')
       throw new UnauthorizedError(AUTH_REQUIRED)
     }
-    if (parent.appCred) throw new ForbiddenError('Cannot rescope a token created with an application credential.')
-    if (parent.trust) throw new ForbiddenError('Cannot rescope a trust-scoped token.')
+    if (parent.trust) {
+      throw new ForbiddenError(
+        'You are not authorized to perform the requested action: Using trust-scoped token to create another token. Create a new trust-scoped token instead.',
+      )
+    }
+    if (parent.appCred) {
+      throw new ForbiddenError('You are not authorized to perform the requested action: Using a delegated token to create another token is not allowed.')
+    }
     const merged = [...new Set(['token', ...parent.payload.methods])]
     return { user: parent.user, methods: merged, parent }
   }
@@ -263,8 +292,9 @@ export class AuthService {
   async #resolveScope(req: AuthRequest, who: Identified): Promise<TokenScope> {
     const s = req.scope
     if (who.appCred) {
-      if (s && typeof s === 'object' && 'project' in s && s.project.id && s.project.id !== who.appCred.projectId) {
-        throw new UnauthorizedError('Application credentials cannot request a scope.')
+      // Keystone: an application credential's scope is fixed; asking for any scope is an error.
+      if (s !== undefined && s !== null) {
+        throw new UnauthorizedError('Error authenticating with application credential: Application credentials cannot request a scope.')
       }
       return who.appCred.projectId ? { type: 'project', id: who.appCred.projectId } : { type: 'system' }
     }
@@ -301,7 +331,19 @@ export class AuthService {
       if (s.system?.all !== true) throw new BadRequestError('Only system scope "all" is supported.')
       return { type: 'system' }
     }
-    if ('OS-TRUST:trust' in s) throw new ForbiddenError('Trust-scoped tokens are not enabled.')
+    if ('OS-TRUST:trust' in s) {
+      const ref = s['OS-TRUST:trust'] as unknown
+      const id = ref && typeof ref === 'object' ? (ref as { id?: unknown }).id : undefined
+      if (typeof id !== 'string' || id === '') {
+        throw new BadRequestError(
+          'Expecting to find trust_id in trust. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.',
+        )
+      }
+      const trust = await getTrust(this.#ctx.db, id)
+      if (!trust) throw new UnauthorizedError(`Could not find trust: ${id}.`)
+      if (trust.trustee_user_id !== who.user.id) throw new ForbiddenError('User is not a trustee.')
+      return { type: 'trust', id, projectId: trust.project_id }
+    }
     throw new BadRequestError('Invalid scope.')
   }
 
@@ -321,12 +363,20 @@ export class AuthService {
     let domain: DomainRow | undefined
     let roles: RoleRow[] = []
     let scope: Scope | undefined
-    if (p.scope.type === 'project') {
-      project = await getProject(db, p.scope.id)
-      if (!project || !fromBool(project.enabled)) return this.#scopeFailure(forValidation, `Project ${p.scope.id} is disabled or missing.`)
+    let trust: TrustScope | undefined
+    const projectId = p.scope.type === 'project' ? p.scope.id : p.scope.type === 'trust' ? p.scope.projectId : null
+    if (projectId !== null) {
+      project = await getProject(db, projectId)
+      if (!project || !fromBool(project.enabled)) return this.#scopeFailure(forValidation, `Project ${projectId} is disabled or missing.`)
       projectDomain = await getDomain(db, project.domain_id)
-      if (!projectDomain || !fromBool(projectDomain.enabled)) return this.#scopeFailure(forValidation, `Domain of project ${p.scope.id} is disabled.`)
-      scope = { type: 'project', id: project.id }
+      if (!projectDomain || !fromBool(projectDomain.enabled)) return this.#scopeFailure(forValidation, `Domain of project ${projectId} is disabled.`)
+    }
+    if (p.scope.type === 'project') {
+      scope = { type: 'project', id: projectId as string }
+    } else if (p.scope.type === 'trust') {
+      trust = await this.#resolveTrust(p.scope.id, user, forValidation)
+      if (!trust) return undefined
+      roles = trust.roles
     } else if (p.scope.type === 'domain') {
       domain = await getDomain(db, p.scope.id)
       if (!domain || !fromBool(domain.enabled)) return this.#scopeFailure(forValidation, `Domain ${p.scope.id} is disabled or missing.`)
@@ -342,7 +392,13 @@ export class AuthService {
         if (!row) return undefined
         const allowed = new Set(parseJson<Array<{ id: string }>>(row.roles, []).map((r) => r.id))
         roles = roles.filter((r) => allowed.has(r.id))
-        appCred = { id: row.id, name: row.name, restricted: !fromBool(row.unrestricted) }
+        const rules = (await accessRulesByAppCred(db, [row.id])).get(row.id) ?? []
+        appCred = {
+          id: row.id,
+          name: row.name,
+          restricted: !fromBool(row.unrestricted),
+          accessRules: rules.map((r) => ({ id: r.id, service: r.service, path: r.path, method: r.method })),
+        }
       }
       if (roles.length === 0) {
         const target = p.scope.type === 'system' ? 'the system' : `${p.scope.type} ${'id' in p.scope ? p.scope.id : ''}`
@@ -351,11 +407,13 @@ export class AuthService {
     }
     if (forValidation) {
       const revoked = this.#ctx.revocations.isRevoked({
-        userIds: [user.id],
+        // Keystone matches a user event against a trust token's trustee and trustor alike.
+        userIds: trust ? [user.id, trust.shown.id, trust.trustorId] : [user.id],
         projectId: project?.id,
         domainIds: [user.domain_id, ...(project ? [project.domain_id] : []), ...(domain ? [domain.id] : [])],
         roleIds: roles.map((r) => r.id),
         appCredId: p.appCredId,
+        trustId: trust?.id,
         auditIds: p.auditIds,
         issuedAt: p.issuedAt,
       })
@@ -363,15 +421,50 @@ export class AuthService {
     }
     const base = {
       payload: p,
-      user,
-      userDomain,
+      // A trust token speaks for the trustor when the trust impersonates.
+      user: trust ? trust.shown : user,
+      userDomain: trust ? trust.shownDomain : userDomain,
       roles,
       ...(project ? { project } : {}),
       ...(projectDomain ? { projectDomain } : {}),
       ...(domain ? { domain } : {}),
       ...(appCred ? { appCred } : {}),
+      ...(trust ? { trust: { id: trust.id, trustorId: trust.trustorId, trusteeId: user.id, impersonation: trust.impersonation } } : {}),
     }
     return { ...base, context: buildContext(base) }
+  }
+
+  /**
+   * The trust behind a trust-scoped token, checked as Keystone mints and
+   * validates one: the trust is live, the token's user is its trustee, the
+   * trustor is enabled and still holds every delegated role. When issuing,
+   * failures throw Keystone's errors; when validating they make the token invalid.
+   */
+  async #resolveTrust(trustId: string, trustee: UserRow, forValidation: boolean): Promise<TrustScope | undefined> {
+    const db = this.#ctx.db
+    const fail = (err: Error): undefined => {
+      if (forValidation) return undefined
+      throw err
+    }
+    let t
+    try {
+      t = await getTrust(db, trustId, { ignoreUses: forValidation })
+    } catch (err) {
+      return fail(err as Error)
+    }
+    if (!t) return fail(new UnauthorizedError(`Could not find trust: ${trustId}.`))
+    if (t.trustee_user_id !== trustee.id) return fail(new ForbiddenError('User is not a trustee.'))
+    const trustor = await getUser(db, t.trustor_user_id)
+    if (!trustor || !fromBool(trustor.enabled)) return fail(new ForbiddenError('Trustor is disabled.'))
+    const trustorDomain = await getDomain(db, trustor.domain_id)
+    if (!trustorDomain || !fromBool(trustorDomain.enabled)) return fail(new UnauthorizedError('Trustor domain is disabled.'))
+    const roles = await trustTokenRoles(db, t)
+    if (!roles) return fail(new ForbiddenError('Trustee has no delegated roles.'))
+    const impersonation = fromBool(t.impersonation)
+    let shownDomain: DomainRow | undefined = trustorDomain
+    if (!impersonation) shownDomain = await getDomain(db, trustee.domain_id)
+    if (!shownDomain) return fail(new UnauthorizedError(AUTH_REQUIRED))
+    return { id: t.id, trustorId: trustor.id, impersonation, roles, shown: impersonation ? trustor : trustee, shownDomain }
   }
 
   #scopeFailure(forValidation: boolean, message: string): undefined {

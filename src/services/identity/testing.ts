@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { createCloud, type Cloud } from '../../cmd/cloud.js'
 import { loadConfig } from '../../config/load.js'
+import { createTestDatabase } from '../../db/testing.js'
 
 export interface TestCloud extends Cloud {
   readonly adminPassword: string
@@ -14,24 +15,25 @@ export interface TestCloud extends Cloud {
   /** app.inject with JSON body and X-Auth-Token. */
   request(method: string, url: string, options?: { token?: string | undefined; body?: unknown; headers?: Record<string, string> }): Promise<{
     status: number
-    body: any // eslint-disable-line @typescript-eslint/no-explicit-any
+    body: any
     headers: Record<string, string | string[] | number | undefined>
   }>
 }
 
 /**
- * A whole Nubis in memory for API tests: SQLite in memory (or
- * NUBIS_TEST_POSTGRES_URL when `postgres: true`), a temp data dir, cheap
+ * A whole Nubis in memory for API tests: SQLite in memory (or a throw-away
+ * PostgreSQL database when NUBIS_TEST_DB=postgres), a temp data dir, cheap
  * password hashing, and helpers to get tokens.
  */
 export async function createTestCloud(options: { env?: Record<string, string>; connection?: string } = {}): Promise<TestCloud> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nubis-test-'))
   const adminPassword = 'admin-secret'
+  const database = options.connection === undefined ? await createTestDatabase() : undefined
   const config = loadConfig({
     env: {
       NUBIS_DATA_DIR: dataDir,
       NUBIS_ADMIN_PASSWORD: adminPassword,
-      NUBIS_DATABASE__CONNECTION: options.connection ?? 'sqlite://',
+      NUBIS_DATABASE__CONNECTION: options.connection ?? database?.connection ?? 'sqlite://',
       NUBIS_IDENTITY__PASSWORD_HASH_LOG_N: '10',
       ...options.env,
     },
@@ -76,6 +78,7 @@ export async function createTestCloud(options: { env?: Record<string, string>; c
     request,
     async close() {
       await cloud.close()
+      await database?.drop()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

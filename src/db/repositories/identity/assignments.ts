@@ -88,9 +88,19 @@ export async function getRoles(db: Db, ids: Iterable<string>): Promise<RoleRow[]
   return db.selectFrom('roles').selectAll().where('id', 'in', list).orderBy('name').execute()
 }
 
-/** Effective roles of a user on a scope: direct + group + inherited, then implied. */
-export async function effectiveRoles(db: Db, userId: string, scope: Scope): Promise<RoleRow[]> {
+/**
+ * Effective roles of a user on a scope: direct + group + inherited, then
+ * implied. Domain-specific roles only serve to imply global ones, so they are
+ * left out (as Keystone leaves them out of tokens) unless asked for.
+ */
+export async function effectiveRoles(
+  db: Db,
+  userId: string,
+  scope: Scope,
+  options: { includeDomainRoles?: boolean } = {},
+): Promise<RoleRow[]> {
   const direct = await directRoleIds(db, userId, scope)
   if (direct.size === 0) return []
-  return getRoles(db, await expandImpliedRoles(db, direct))
+  const roles = await getRoles(db, await expandImpliedRoles(db, direct))
+  return options.includeDomainRoles ? roles : roles.filter((r) => r.domain_id === '')
 }

@@ -33,12 +33,28 @@ export function tokenView(d: TokenData, catalog: CatalogEntry[] | undefined): Re
   }
   if (d.project && d.projectDomain) {
     t['project'] = { id: d.project.id, name: d.project.name, domain: { id: d.projectDomain.id, name: d.projectDomain.name } }
-    t['is_domain'] = false
+    // NOTE: Keystone's trust-scoped body has no is_domain.
+    if (!d.trust) t['is_domain'] = false
+  }
+  if (d.trust) {
+    t['OS-TRUST:trust'] = {
+      id: d.trust.id,
+      trustor_user: { id: d.trust.trustorId },
+      trustee_user: { id: d.trust.trusteeId },
+      impersonation: d.trust.impersonation,
+    }
   }
   if (d.domain) t['domain'] = { id: d.domain.id, name: d.domain.name }
   if (d.payload.scope.type === 'system') t['system'] = { all: true }
   if (d.payload.scope.type !== 'unscoped') t['roles'] = d.roles.map((r) => ({ id: r.id, name: r.name, ...(r.domain_id ? { domain_id: r.domain_id } : {}) }))
-  if (d.appCred) t['application_credential'] = { id: d.appCred.id, name: d.appCred.name, restricted: d.appCred.restricted }
+  if (d.appCred) {
+    t['application_credential'] = {
+      id: d.appCred.id,
+      name: d.appCred.name,
+      restricted: d.appCred.restricted,
+      ...(d.appCred.accessRules?.length ? { access_rules: d.appCred.accessRules } : {}),
+    }
+  }
   if (catalog !== undefined && d.payload.scope.type !== 'unscoped') t['catalog'] = catalog
   return t
 }

@@ -14,7 +14,12 @@ export interface TokenData {
   readonly projectDomain?: DomainRow
   readonly domain?: DomainRow
   readonly roles: readonly RoleRow[]
-  readonly appCred?: { readonly id: string; readonly name: string; readonly restricted: boolean }
+  readonly appCred?: {
+    readonly id: string
+    readonly name: string
+    readonly restricted: boolean
+    readonly accessRules?: ReadonlyArray<{ readonly id: string; readonly service: string; readonly path: string; readonly method: string }>
+  }
   readonly trust?: { readonly id: string; readonly trustorId: string; readonly trusteeId: string; readonly impersonation: boolean }
   readonly context: AuthContext
 }
