@@ -7,8 +7,20 @@ import type { FastifySchemaCompiler } from 'fastify'
  * querystrings, params and headers arrive as strings and are coerced
  * (`?limit=10`, `?enabled=false`).
  */
-const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false })
-const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false })
+const strict = new Ajv({
+  coerceTypes: false,
+  useDefaults: true,
+  removeAdditional: false,
+  allErrors: false,
+  strict: false,
+})
+const coercing = new Ajv({
+  coerceTypes: 'array',
+  useDefaults: true,
+  removeAdditional: false,
+  allErrors: false,
+  strict: false,
+})
 
 const cache = new WeakMap<object, ValidateFunction>()
 

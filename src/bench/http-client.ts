@@ -10,7 +10,11 @@ export class BenchClient {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  ): Promise<{
+    status: number
+    headers: Record<string, string | string[] | undefined>
+    body: string
+  }> {
     const payload = body === undefined ? undefined : JSON.stringify(body)
     const url = new URL(path, this.base)
     return new Promise((resolve, reject) => {
@@ -24,7 +28,13 @@ export class BenchClient {
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }))
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          )
           res.on('error', reject)
         },
       )
@@ -48,7 +58,10 @@ export interface LoadResult {
 }
 
 /** Runs `op` with `concurrency` workers until `seconds` pass or `maxRequests` are done. */
-export async function load(op: () => Promise<boolean>, o: { concurrency: number; seconds: number; maxRequests: number }): Promise<LoadResult> {
+export async function load(
+  op: () => Promise<boolean>,
+  o: { concurrency: number; seconds: number; maxRequests: number },
+): Promise<LoadResult> {
   const lat: number[] = []
   let errors = 0
   let started = 0
@@ -67,5 +80,11 @@ export async function load(op: () => Promise<boolean>, o: { concurrency: number;
   const elapsed = (performance.now() - t0) / 1000
   lat.sort((a, b) => a - b)
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0
-  return { requests: lat.length, errors, perSecond: lat.length / elapsed, p50Ms: q(0.5), p99Ms: q(0.99) }
+  return {
+    requests: lat.length,
+    errors,
+    perSecond: lat.length / elapsed,
+    p50Ms: q(0.5),
+    p99Ms: q(0.99),
+  }
 }

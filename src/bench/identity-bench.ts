@@ -26,20 +26,41 @@ export async function benchIdentity(seconds: number, port = 5190): Promise<Ident
     try {
       const admin = await c.send('POST', '/identity/v3/auth/tokens', passwordAuth(password))
       const token = String(admin.headers['x-subject-token'])
-      const passwordToken = await load(async () => (await c.send('POST', '/identity/v3/auth/tokens', passwordAuth(password))).status === 201, {
-        concurrency: 4,
-        seconds,
-        maxRequests: 2000,
-      })
+      const passwordToken = await load(
+        async () =>
+          (await c.send('POST', '/identity/v3/auth/tokens', passwordAuth(password))).status === 201,
+        {
+          concurrency: 4,
+          seconds,
+          maxRequests: 2000,
+        },
+      )
       const tokenMethod = await load(
         async () =>
-          (await c.send('POST', '/identity/v3/auth/tokens', { auth: { identity: { methods: ['token'], token: { id: token } } } })).status === 201,
+          (
+            await c.send('POST', '/identity/v3/auth/tokens', {
+              auth: { identity: { methods: ['token'], token: { id: token } } },
+            })
+          ).status === 201,
         { concurrency: 4, seconds, maxRequests: 200_000 },
       )
       const validate = async (): Promise<boolean> =>
-        (await c.send('GET', '/identity/v3/auth/tokens?nocatalog', undefined, { 'x-auth-token': token, 'x-subject-token': token })).status === 200
-      const validateSerial = await load(validate, { concurrency: 1, seconds, maxRequests: 1_000_000 })
-      const validateConcurrent = await load(validate, { concurrency: 16, seconds, maxRequests: 1_000_000 })
+        (
+          await c.send('GET', '/identity/v3/auth/tokens?nocatalog', undefined, {
+            'x-auth-token': token,
+            'x-subject-token': token,
+          })
+        ).status === 200
+      const validateSerial = await load(validate, {
+        concurrency: 1,
+        seconds,
+        maxRequests: 1_000_000,
+      })
+      const validateConcurrent = await load(validate, {
+        concurrency: 16,
+        seconds,
+        maxRequests: 1_000_000,
+      })
       return {
         hashCost: 'scrypt N=2^17 r=8 p=1 (default [identity] password_hash_log_n = 17)',
         startupColdMs: cold.msToFirstToken,

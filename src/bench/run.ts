@@ -11,7 +11,11 @@ const seconds = Number(process.env['NUBIS_BENCH_SECONDS'] ?? '5')
 const fmt = (r: LoadResult): string =>
   `${r.perSecond.toFixed(1).padStart(8)}/s  p50 ${r.p50Ms.toFixed(2).padStart(7)} ms  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms  (${r.requests} req, ${r.errors} errors)`
 
-const results: Record<string, unknown> = { seconds, node: process.version, when: new Date().toISOString() }
+const results: Record<string, unknown> = {
+  seconds,
+  node: process.version,
+  when: new Date().toISOString(),
+}
 const id = await benchIdentity(seconds)
 results['identity'] = id
 console.log(`identity (hash: ${id.hashCost})`)

@@ -15,19 +15,31 @@ export interface ServerProcess {
 export function passwordAuth(password: string, scoped = true): unknown {
   return {
     auth: {
-      identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password } } },
+      identity: {
+        methods: ['password'],
+        password: { user: { name: 'admin', domain: { id: 'default' }, password } },
+      },
       ...(scoped ? { scope: { project: { name: 'admin', domain: { id: 'default' } } } } : {}),
     },
   }
 }
 
 /** Starts `nubis serve` on loopback and waits (≤ 30 s) for a first token. */
-export async function startServer(o: { dataDir: string; port: number; password: string; env?: Record<string, string> }): Promise<ServerProcess> {
+export async function startServer(o: {
+  dataDir: string
+  port: number
+  password: string
+  env?: Record<string, string>
+}): Promise<ServerProcess> {
   const t0 = performance.now()
-  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', o.dataDir, '--listen', `127.0.0.1:${o.port}`], {
-    env: { ...process.env, NUBIS_ADMIN_PASSWORD: o.password, NUBIS_LOG_LEVEL: 'warn', ...o.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--data-dir', o.dataDir, '--listen', `127.0.0.1:${o.port}`],
+    {
+      env: { ...process.env, NUBIS_ADMIN_PASSWORD: o.password, NUBIS_LOG_LEVEL: 'warn', ...o.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
   let stderr = ''
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
   const base = `http://127.0.0.1:${o.port}`
@@ -35,8 +47,11 @@ export async function startServer(o: { dataDir: string; port: number; password: 
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`nubis serve exited: ${stderr}`)
-      if (performance.now() - t0 > 30_000) throw new Error(`nubis serve did not answer in 30 s: ${stderr}`)
-      const res = await client.send('POST', '/identity/v3/auth/tokens', passwordAuth(o.password)).catch(() => undefined)
+      if (performance.now() - t0 > 30_000)
+        throw new Error(`nubis serve did not answer in 30 s: ${stderr}`)
+      const res = await client
+        .send('POST', '/identity/v3/auth/tokens', passwordAuth(o.password))
+        .catch(() => undefined)
       if (res?.status === 201) break
       await new Promise((r) => setTimeout(r, 10))
     }

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Command } from 'commander'
 import { pino } from 'pino'
-import { databaseGroup, defaultGroup, identityGroup, securityComplianceGroup } from '../config/groups/index.js'
+import {
+  databaseGroup,
+  defaultGroup,
+  identityGroup,
+  securityComplianceGroup,
+} from '../config/groups/index.js'
 import { ConfigError, loadConfig, type Config } from '../config/load.js'
 import { openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
@@ -17,7 +22,9 @@ interface GlobalOpts {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
   return pkg.version
 }
 
@@ -94,7 +101,8 @@ program
   })
 
 const cfg = program.command('config').description('configuration')
-cfg.command('show')
+cfg
+  .command('show')
   .description('print the effective configuration, secrets masked')
   .action(() => {
     const c = config(program.opts<GlobalOpts>())
@@ -102,7 +110,9 @@ cfg.command('show')
       console.log(`[${group}]`)
       for (const [k, v] of Object.entries(values)) {
         const src = c.sources.get(`${group}.${k}`)
-        console.log(`${k} = ${Array.isArray(v) ? v.join(',') : String(v)}${src && src !== 'default' ? `    # from ${src}` : ''}`)
+        console.log(
+          `${k} = ${Array.isArray(v) ? v.join(',') : String(v)}${src && src !== 'default' ? `    # from ${src}` : ''}`,
+        )
       }
       console.log('')
     }
@@ -111,10 +121,15 @@ cfg.command('show')
 const token = program.command('token').description('token signing keys')
 token
   .command('rotate')
-  .description('promote the staged key to primary and stage a new one (restart or reload servers after)')
+  .description(
+    'promote the staged key to primary and stage a new one (restart or reload servers after)',
+  )
   .action(() => {
     const c = config(program.opts<GlobalOpts>())
-    const repo = new KeyRepository(join(resolve(c.get(defaultGroup).data_dir), 'token-keys'), c.get(identityGroup).max_active_keys)
+    const repo = new KeyRepository(
+      join(resolve(c.get(defaultGroup).data_dir), 'token-keys'),
+      c.get(identityGroup).max_active_keys,
+    )
     repo.ensure()
     repo.rotate()
     console.log('rotated')

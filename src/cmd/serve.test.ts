@@ -11,7 +11,12 @@ after(() => rmSync(dir, { recursive: true, force: true }))
 
 test('first start writes clouds.yaml/openrc; a restart reuses the data dir', async () => {
   const dataDir = join(dir, 'a')
-  const first = await startServer({ dataDir, port: 5192, password: 'pw-one', env: { NUBIS_IDENTITY__PASSWORD_HASH_LOG_N: '10' } })
+  const first = await startServer({
+    dataDir,
+    port: 5192,
+    password: 'pw-one',
+    env: { NUBIS_IDENTITY__PASSWORD_HASH_LOG_N: '10' },
+  })
   await first.stop()
   assert.equal(first.child.exitCode, 0)
   const clouds = readFileSync(join(dataDir, 'clouds.yaml'), 'utf8')
@@ -20,7 +25,12 @@ test('first start writes clouds.yaml/openrc; a restart reuses the data dir', asy
   assert.ok(existsSync(join(dataDir, 'openrc')))
   assert.ok(existsSync(join(dataDir, 'token-keys', '0')))
   // Second start on the same data dir: same admin (the password still works), keys kept.
-  const second = await startServer({ dataDir, port: 5192, password: 'pw-one', env: { NUBIS_IDENTITY__PASSWORD_HASH_LOG_N: '10' } })
+  const second = await startServer({
+    dataDir,
+    port: 5192,
+    password: 'pw-one',
+    env: { NUBIS_IDENTITY__PASSWORD_HASH_LOG_N: '10' },
+  })
   await second.stop()
   assert.equal(second.child.exitCode, 0)
 })
@@ -50,8 +60,11 @@ test('a malformed config file stops the start with a message naming the option a
   writeFileSync(conf, '[identity]\ntoken_expirey = 10\n')
   const bin = new URL('../../bin/nubis.js', import.meta.url).pathname
   const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, 'serve', '--config', conf, '--data-dir', join(dir, 'c')], (err, _o, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+    execFile(
+      process.execPath,
+      [bin, 'serve', '--config', conf, '--data-dir', join(dir, 'c')],
+      (err, _o, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
     )
   })
   assert.equal(r.code, 2)

@@ -24,22 +24,36 @@ export async function serve(config: Config): Promise<void> {
   const logger = createLogger(d.log_level, d.debug)
   mkdirSync(d.data_dir, { recursive: true })
   const { host, port } = listenAddress(d.listen)
-  const clientHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
+  const clientHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
   const publicUrl = d.public_endpoint !== '' ? d.public_endpoint : `http://${clientHost}:${port}`
   const cloud = await createCloud({ config, logger, publicUrl })
   await cloud.app.listen({ host, port })
 
   const authUrl = `${publicUrl.replace(/\/+$/, '')}/identity/v3`
-  const files = { cloudsYaml: join(cloud.dataDir, 'clouds.yaml'), openrc: join(cloud.dataDir, 'openrc') }
+  const files = {
+    cloudsYaml: join(cloud.dataDir, 'clouds.yaml'),
+    openrc: join(cloud.dataDir, 'openrc'),
+  }
   if (cloud.bootstrap.adminPassword !== undefined || !existsSync(files.cloudsYaml)) {
     if (cloud.bootstrap.adminPassword === undefined) {
-      logger.warn('clouds.yaml is missing and the admin password is unknown: set NUBIS_ADMIN_PASSWORD to rewrite it')
+      logger.warn(
+        'clouds.yaml is missing and the admin password is unknown: set NUBIS_ADMIN_PASSWORD to rewrite it',
+      )
     } else {
-      writeClientFiles({ dataDir: cloud.dataDir, authUrl, password: cloud.bootstrap.adminPassword, region: d.region_name })
+      writeClientFiles({
+        dataDir: cloud.dataDir,
+        authUrl,
+        password: cloud.bootstrap.adminPassword,
+        region: d.region_name,
+      })
     }
   }
   const ms = Math.round(performance.now() - started)
-  logger.info({ listen: `${host}:${port}`, data_dir: cloud.dataDir, ms, first_run: cloud.bootstrap.firstRun }, 'nubis ready')
+  logger.info(
+    { listen: `${host}:${port}`, data_dir: cloud.dataDir, ms, first_run: cloud.bootstrap.firstRun },
+    'nubis ready',
+  )
   process.stderr.write(
     `nubis: ready on ${publicUrl} in ${ms} ms\n` +
       `  auth URL:    ${authUrl}\n` +

@@ -8,7 +8,12 @@ export interface AuthContext {
   readonly userDomainId: string
   readonly userDomainName: string
   /** Set for a project-scoped token. */
-  readonly project?: { readonly id: string; readonly name: string; readonly domainId: string; readonly domainName: string }
+  readonly project?: {
+    readonly id: string
+    readonly name: string
+    readonly domainId: string
+    readonly domainName: string
+  }
   /** Set for a domain-scoped token. */
   readonly domain?: { readonly id: string; readonly name: string }
   /** True for a system-scoped token (`system: {all: true}`). */

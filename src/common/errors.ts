@@ -135,14 +135,21 @@ export function serializeError(err: unknown): SerializedError {
     }
   }
   const e = err instanceof Error ? err : new Error(String(err))
-  return { $isError: true, name: e.name, code: 'NUBIS_INTERNAL', message: e.message, retryable: false }
+  return {
+    $isError: true,
+    name: e.name,
+    code: 'NUBIS_INTERNAL',
+    message: e.message,
+    retryable: false,
+  }
 }
 
 /** Rebuilds an error that crossed the bus; unknown codes become plain Errors. */
 export function deserializeError(data: SerializedError): Error {
   const Ctor = byCode[data.code]
   if (Ctor) {
-    const err = data.type === undefined ? new Ctor(data.message) : new Ctor(data.message, { type: data.type })
+    const err =
+      data.type === undefined ? new Ctor(data.message) : new Ctor(data.message, { type: data.type })
     return err
   }
   const err = new Error(data.message)
@@ -151,5 +158,9 @@ export function deserializeError(data: SerializedError): Error {
 }
 
 export function isSerializedError(value: unknown): value is SerializedError {
-  return typeof value === 'object' && value !== null && (value as { $isError?: unknown }).$isError === true
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { $isError?: unknown }).$isError === true
+  )
 }

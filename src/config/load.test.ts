@@ -20,7 +20,9 @@ test('defaults apply when nothing is set', () => {
 })
 
 test('INI values are typed; environment overrides the file; overrides beat both', () => {
-  const f = iniFile('[DEFAULT]\nlisten = 0.0.0.0:6000\ndebug = true\n[identity]\ntoken_expiration = 7200\n')
+  const f = iniFile(
+    '[DEFAULT]\nlisten = 0.0.0.0:6000\ndebug = true\n[identity]\ntoken_expiration = 7200\n',
+  )
   const c = loadConfig({ file: f, env: { NUBIS_IDENTITY__TOKEN_EXPIRATION: '600' } })
   assert.equal(c.get(defaultGroup).listen, '0.0.0.0:6000')
   assert.equal(c.get(defaultGroup).debug, true)
@@ -31,17 +33,26 @@ test('INI values are typed; environment overrides the file; overrides beat both'
 
 test('an unknown option names the option and the file', () => {
   const f = iniFile('[database]\nconection = sqlite:///x\n')
-  assert.throws(() => loadConfig({ file: f, env: {} }), (e: Error) => {
-    assert.ok(e instanceof ConfigError)
-    assert.match(e.message, /conection/)
-    assert.ok(e.message.includes(f))
-    return true
-  })
+  assert.throws(
+    () => loadConfig({ file: f, env: {} }),
+    (e: Error) => {
+      assert.ok(e instanceof ConfigError)
+      assert.match(e.message, /conection/)
+      assert.ok(e.message.includes(f))
+      return true
+    },
+  )
 })
 
 test('an unknown section and a malformed value are errors', () => {
-  assert.throws(() => loadConfig({ file: iniFile('[nope]\na = 1\n'), env: {} }), /unknown section \[nope\]/)
-  assert.throws(() => loadConfig({ file: iniFile('[identity]\ntoken_expiration = soon\n'), env: {} }), /token_expiration.*integer/)
+  assert.throws(
+    () => loadConfig({ file: iniFile('[nope]\na = 1\n'), env: {} }),
+    /unknown section \[nope\]/,
+  )
+  assert.throws(
+    () => loadConfig({ file: iniFile('[identity]\ntoken_expiration = soon\n'), env: {} }),
+    /token_expiration.*integer/,
+  )
   assert.throws(() => loadConfig({ env: { NUBIS_DEBUG: 'maybe' } }), /NUBIS_DEBUG.*true or false/)
 })
 

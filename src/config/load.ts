@@ -30,7 +30,12 @@ export class Config {
   readonly sources: ReadonlyMap<string, string>
   readonly file: string | undefined
 
-  constructor(groups: readonly Group[], values: Map<string, Record<string, unknown>>, sources: Map<string, string>, file?: string) {
+  constructor(
+    groups: readonly Group[],
+    values: Map<string, Record<string, unknown>>,
+    sources: Map<string, string>,
+    file?: string,
+  ) {
     this.#groups = groups
     this.#values = new Map([...values].map(([k, v]) => [k, Object.freeze(v)]))
     this.sources = sources
@@ -81,7 +86,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const put = (group: string, key: string, value: string, source: string): void => {
     const g = byName.get(group)
     if (!g) throw new ConfigError(`${source}: unknown section [${group}]`)
-    const canonical = Object.keys(g.options).find((k) => k === key || g.options[k]?.aliases?.includes(key))
+    const canonical = Object.keys(g.options).find(
+      (k) => k === key || g.options[k]?.aliases?.includes(key),
+    )
     if (!canonical) throw new ConfigError(`${source}: unknown option [${group}] ${key}`)
     let m = raw.get(group)
     if (!m) raw.set(group, (m = new Map<string, { value: string; source: string }>()))
@@ -117,7 +124,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
     }
   }
   for (const [group, kv] of Object.entries(options.overrides ?? {})) {
-    for (const [key, v] of Object.entries(kv)) if (v !== undefined) put(group, key, v, 'command line')
+    for (const [key, v] of Object.entries(kv))
+      if (v !== undefined) put(group, key, v, 'command line')
   }
 
   // 2–3. defaults, then typed values
@@ -135,7 +143,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
       try {
         out[key] = parseValue(o, r.value)
       } catch (err) {
-        throw new ConfigError(`${r.source}: invalid value for [${g.name}] ${key}: ${(err as Error).message}`)
+        throw new ConfigError(
+          `${r.source}: invalid value for [${g.name}] ${key}: ${(err as Error).message}`,
+        )
       }
       sources.set(`${g.name}.${key}`, r.source)
     }

@@ -26,11 +26,36 @@ export interface Option<T> extends OptionBase<T> {
 type Extra = Partial<Pick<OptionBase<unknown>, 'secret' | 'aliases' | 'choices' | 'min' | 'max'>>
 
 export const opt = {
-  string: (help: string, def: string, extra: Extra = {}): Option<string> => ({ type: 'string', default: def, help, ...extra }),
-  int: (help: string, def: number, extra: Extra = {}): Option<number> => ({ type: 'int', default: def, help, ...extra }),
-  float: (help: string, def: number, extra: Extra = {}): Option<number> => ({ type: 'float', default: def, help, ...extra }),
-  bool: (help: string, def: boolean, extra: Extra = {}): Option<boolean> => ({ type: 'bool', default: def, help, ...extra }),
-  list: (help: string, def: readonly string[], extra: Extra = {}): Option<readonly string[]> => ({ type: 'list', default: def, help, ...extra }),
+  string: (help: string, def: string, extra: Extra = {}): Option<string> => ({
+    type: 'string',
+    default: def,
+    help,
+    ...extra,
+  }),
+  int: (help: string, def: number, extra: Extra = {}): Option<number> => ({
+    type: 'int',
+    default: def,
+    help,
+    ...extra,
+  }),
+  float: (help: string, def: number, extra: Extra = {}): Option<number> => ({
+    type: 'float',
+    default: def,
+    help,
+    ...extra,
+  }),
+  bool: (help: string, def: boolean, extra: Extra = {}): Option<boolean> => ({
+    type: 'bool',
+    default: def,
+    help,
+    ...extra,
+  }),
+  list: (help: string, def: readonly string[], extra: Extra = {}): Option<readonly string[]> => ({
+    type: 'list',
+    default: def,
+    help,
+    ...extra,
+  }),
 }
 
 export type OptionMap = Record<string, Option<unknown>>
@@ -45,7 +70,11 @@ export type GroupValues<G extends Group> = {
   readonly [K in keyof G['options']]: G['options'][K] extends Option<infer T> ? T : never
 }
 
-export function defineGroup<N extends string, O extends OptionMap>(name: N, help: string, options: O): Group<N, O> {
+export function defineGroup<N extends string, O extends OptionMap>(
+  name: N,
+  help: string,
+  options: O,
+): Group<N, O> {
   return { name, help, options }
 }
 
@@ -64,7 +93,8 @@ export function parseValue(option: Option<unknown>, raw: string): unknown {
     }
     case 'float': {
       const n = Number(s)
-      if (s === '' || !Number.isFinite(n)) throw new Error(`expected a number, got ${JSON.stringify(raw)}`)
+      if (s === '' || !Number.isFinite(n))
+        throw new Error(`expected a number, got ${JSON.stringify(raw)}`)
       value = n
       break
     }
@@ -76,15 +106,23 @@ export function parseValue(option: Option<unknown>, raw: string): unknown {
       break
     }
     case 'list':
-      value = s === '' ? [] : s.split(',').map((x) => x.trim()).filter((x) => x !== '')
+      value =
+        s === ''
+          ? []
+          : s
+              .split(',')
+              .map((x) => x.trim())
+              .filter((x) => x !== '')
       break
   }
   if (option.choices && typeof value === 'string' && !option.choices.includes(value)) {
     throw new Error(`must be one of ${option.choices.join(', ')}, got ${JSON.stringify(raw)}`)
   }
   if (typeof value === 'number') {
-    if (option.min !== undefined && value < option.min) throw new Error(`must be >= ${option.min}, got ${value}`)
-    if (option.max !== undefined && value > option.max) throw new Error(`must be <= ${option.max}, got ${value}`)
+    if (option.min !== undefined && value < option.min)
+      throw new Error(`must be >= ${option.min}, got ${value}`)
+    if (option.max !== undefined && value > option.max)
+      throw new Error(`must be <= ${option.max}, got ${value}`)
   }
   return value
 }

@@ -37,11 +37,18 @@ export function openDatabase(options: OpenOptions): DatabaseHandle {
     }
   }
   const m = /^sqlite:\/\/(\/.*)?$/.exec(url)
-  if (!m) throw new Error(`unsupported [database] connection ${JSON.stringify(url)}: want sqlite:///path or postgresql://…`)
+  if (!m)
+    throw new Error(
+      `unsupported [database] connection ${JSON.stringify(url)}: want sqlite:///path or postgresql://…`,
+    )
   const raw = m[1] ?? ''
   // SQLAlchemy's form: sqlite:///relative.db, sqlite:////absolute/path.db, sqlite:// for memory.
   const file =
-    raw === '' || raw === '/' || raw === '/:memory:' ? ':memory:' : raw.startsWith('//') ? raw.slice(1) : resolve(raw.slice(1))
+    raw === '' || raw === '/' || raw === '/:memory:'
+      ? ':memory:'
+      : raw.startsWith('//')
+        ? raw.slice(1)
+        : resolve(raw.slice(1))
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const sqlite = new BetterSqlite3(file)
   // WAL lets readers run beside the single writer; busy_timeout covers a second process on the file.
@@ -55,5 +62,9 @@ export function openDatabase(options: OpenOptions): DatabaseHandle {
 /** True for a UNIQUE or PRIMARY KEY violation on either dialect. */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505'
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === '23505'
+  )
 }

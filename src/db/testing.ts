@@ -19,7 +19,10 @@ export function testDialect(): 'sqlite' | 'postgres' {
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (testDialect() === 'sqlite') return { connection: 'sqlite://', drop: async () => {} }
   const admin = process.env['NUBIS_TEST_POSTGRES_URL']
-  if (!admin) throw new Error('NUBIS_TEST_DB=postgres needs NUBIS_TEST_POSTGRES_URL (see scripts/services/postgres.sh)')
+  if (!admin)
+    throw new Error(
+      'NUBIS_TEST_DB=postgres needs NUBIS_TEST_POSTGRES_URL (see scripts/services/postgres.sh)',
+    )
   const name = `nubis_t_${randomBytes(6).toString('hex')}`
   const client = new pg.Client({ connectionString: admin })
   await client.connect()

@@ -62,7 +62,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('password_hash', text, (c) => c.notNull())
     .addColumn('created_at', text, (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('password_history_user').on('password_history').column('user_id').execute()
+  await db.schema
+    .createIndex('password_history_user')
+    .on('password_history')
+    .column('user_id')
+    .execute()
 
   await db.schema
     .createTable('groups')
@@ -80,7 +84,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('group_id', text, (c) => c.notNull())
     .addPrimaryKeyConstraint('group_memberships_pk', ['user_id', 'group_id'])
     .execute()
-  await db.schema.createIndex('group_memberships_group').on('group_memberships').column('group_id').execute()
+  await db.schema
+    .createIndex('group_memberships_group')
+    .on('group_memberships')
+    .column('group_id')
+    .execute()
 
   await db.schema
     .createTable('roles')
@@ -107,7 +115,13 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('target_id', text, (c) => c.notNull())
     .addColumn('role_id', text, (c) => c.notNull())
     .addColumn('inherited', int, (c) => c.notNull().defaultTo(0))
-    .addPrimaryKeyConstraint('assignments_pk', ['type', 'actor_id', 'target_id', 'role_id', 'inherited'])
+    .addPrimaryKeyConstraint('assignments_pk', [
+      'type',
+      'actor_id',
+      'target_id',
+      'role_id',
+      'inherited',
+    ])
     .execute()
   await db.schema.createIndex('assignments_actor').on('assignments').column('actor_id').execute()
   await db.schema.createIndex('assignments_target').on('assignments').column('target_id').execute()
@@ -203,7 +217,10 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .createTable('app_cred_access_rules')
     .addColumn('application_credential_id', text, (c) => c.notNull())
     .addColumn('access_rule_id', text, (c) => c.notNull())
-    .addPrimaryKeyConstraint('app_cred_access_rules_pk', ['application_credential_id', 'access_rule_id'])
+    .addPrimaryKeyConstraint('app_cred_access_rules_pk', [
+      'application_credential_id',
+      'access_rule_id',
+    ])
     .execute()
 
   await db.schema

@@ -1,11 +1,34 @@
-import { BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../common/errors.js'
-import { effectiveRoles, type RoleRow, type Scope } from '../../db/repositories/identity/assignments.js'
-import { getDomain, getDomainByName, type DomainRow } from '../../db/repositories/identity/domains.js'
-import { getProject, getProjectByName, type ProjectRow } from '../../db/repositories/identity/projects.js'
+import {
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+} from '../../common/errors.js'
+import {
+  effectiveRoles,
+  type RoleRow,
+  type Scope,
+} from '../../db/repositories/identity/assignments.js'
+import {
+  getDomain,
+  getDomainByName,
+  type DomainRow,
+} from '../../db/repositories/identity/domains.js'
+import {
+  getProject,
+  getProjectByName,
+  type ProjectRow,
+} from '../../db/repositories/identity/projects.js'
 import { fromBool, nowIso, parseJson } from '../../db/repositories/identity/rows.js'
 import { accessRulesByAppCred } from '../../db/repositories/identity/access-rules.js'
 import { consumeTrustUse } from '../../db/repositories/identity/trusts.js'
-import { getUser, getUserByName, recordAuthFailure, recordAuthSuccess, type UserRow } from '../../db/repositories/identity/users.js'
+import {
+  getUser,
+  getUserByName,
+  recordAuthFailure,
+  recordAuthSuccess,
+  type UserRow,
+} from '../../db/repositories/identity/users.js'
 import type { IdentityContext } from './identity-context.js'
 import { buildContext, type TokenData } from './token/token-data.js'
 import type { TokenPayload, TokenScope } from './token/token-payload.js'
@@ -50,7 +73,14 @@ interface Identified {
   methods: string[]
   /** Set when the token method re-used an existing token. */
   parent?: TokenData
-  appCred?: { id: string; name: string; projectId: string | null; roleIds: string[]; unrestricted: boolean; expiresAt: string | null }
+  appCred?: {
+    id: string
+    name: string
+    projectId: string | null
+    roleIds: string[]
+    unrestricted: boolean
+    expiresAt: string | null
+  }
 }
 
 /**
@@ -79,9 +109,14 @@ export class AuthService {
     if (who.appCred?.expiresAt) expiresAt = Math.min(expiresAt, Date.parse(who.appCred.expiresAt))
     const trust = scope.type === 'trust' ? await getTrust(this.#ctx.db, scope.id) : undefined
     if (trust?.expires_at) expiresAt = Math.min(expiresAt, Date.parse(trust.expires_at))
-    const passwordExpiry = who.user.password_expires_at ? Date.parse(who.user.password_expires_at) : undefined
-    if (passwordExpiry !== undefined && who.methods.includes('password')) expiresAt = Math.min(expiresAt, Math.max(passwordExpiry, now + 1000))
-    const auditIds = who.parent ? [newAuditId(), who.parent.payload.auditIds.at(-1) as string] : [newAuditId()]
+    const passwordExpiry = who.user.password_expires_at
+      ? Date.parse(who.user.password_expires_at)
+      : undefined
+    if (passwordExpiry !== undefined && who.methods.includes('password'))
+      expiresAt = Math.min(expiresAt, Math.max(passwordExpiry, now + 1000))
+    const auditIds = who.parent
+      ? [newAuditId(), who.parent.payload.auditIds.at(-1) as string]
+      : [newAuditId()]
     const payload: TokenPayload = {
       userId: who.user.id,
       methods: who.methods,
@@ -96,7 +131,8 @@ export class AuthService {
     const token = this.#tokens.issue(payload)
     // Keystone consumes a use of a limited trust only once the token is made.
     if (trust && trust.remaining_uses !== null) {
-      if (!(await consumeTrustUse(this.#ctx.db, trust.id))) throw new ForbiddenError(`No remaining uses for trust: ${trust.id}.`)
+      if (!(await consumeTrustUse(this.#ctx.db, trust.id)))
+        throw new ForbiddenError(`No remaining uses for trust: ${trust.id}.`)
       this.#ctx.changed()
     }
     this.#remember(token, data)
@@ -115,7 +151,11 @@ export class AuthService {
     if (!payload) throw new NotFoundError('Could not recognize Fernet token')
     const now = Date.now()
     const expired = payload.expiresAt <= now
-    if (expired && (!options.allowExpired || payload.expiresAt + this.#ctx.config.identity.allow_expired_window * 1000 < now)) {
+    if (
+      expired &&
+      (!options.allowExpired ||
+        payload.expiresAt + this.#ctx.config.identity.allow_expired_window * 1000 < now)
+    ) {
       throw new NotFoundError('The token has expired.')
     }
     const data = await this.#resolve(payload, true)
@@ -152,7 +192,8 @@ export class AuthService {
 
   async #identify(req: AuthRequest): Promise<Identified> {
     const methods = req.identity.methods
-    if (!Array.isArray(methods) || methods.length === 0) throw new BadRequestError('Expecting to find identity methods in the request.')
+    if (!Array.isArray(methods) || methods.length === 0)
+      throw new BadRequestError('Expecting to find identity methods in the request.')
     for (const m of methods) {
       if (!['password', 'token', 'application_credential'].includes(m)) {
         throw new UnauthorizedError(`Attempted to authenticate with an unsupported method.`)
@@ -185,7 +226,9 @@ export class AuthService {
       )
     }
     if (parent.appCred) {
-      throw new ForbiddenError('You are not authorized to perform the requested action: Using a delegated token to create another token is not allowed.')
+      throw new ForbiddenError(
+        'You are not authorized to perform the requested action: Using a delegated token to create another token is not allowed.',
+      )
     }
     const merged = [...new Set(['token', ...parent.payload.methods])]
     return { user: parent.user, methods: merged, parent }
@@ -198,13 +241,20 @@ export class AuthService {
     return domain ? getUserByName(this.#ctx.db, domain.id, ref.name) : undefined
   }
 
-  async #findDomain(ref: { id?: string; name?: string } | undefined, what: string): Promise<DomainRow | undefined> {
-    if (!ref || (!ref.id && !ref.name)) throw new BadRequestError(`Expecting to find domain in ${what}.`)
-    return ref.id ? getDomain(this.#ctx.db, ref.id) : getDomainByName(this.#ctx.db, ref.name as string)
+  async #findDomain(
+    ref: { id?: string; name?: string } | undefined,
+    what: string,
+  ): Promise<DomainRow | undefined> {
+    if (!ref || (!ref.id && !ref.name))
+      throw new BadRequestError(`Expecting to find domain in ${what}.`)
+    return ref.id
+      ? getDomain(this.#ctx.db, ref.id)
+      : getDomainByName(this.#ctx.db, ref.name as string)
   }
 
   async #identifyPassword(ref: Ref & { password: string }): Promise<UserRow> {
-    if (typeof ref.password !== 'string') throw new BadRequestError('Expecting to find password in user.')
+    if (typeof ref.password !== 'string')
+      throw new BadRequestError('Expecting to find password in user.')
     const user = await this.#findUser(ref)
     if (!user || !user.password_hash) {
       await this.#ctx.hasher.verifyDecoy(ref.password)
@@ -224,7 +274,9 @@ export class AuthService {
     if (!(await this.#ctx.hasher.verify(ref.password, user.password_hash))) {
       if (sec.lockout_failure_attempts > 0) {
         // A lockout that has run out starts counting again from zero.
-        const stale = user.failed_auth_at !== null && Date.parse(user.failed_auth_at) + sec.lockout_duration * 1000 <= now
+        const stale =
+          user.failed_auth_at !== null &&
+          Date.parse(user.failed_auth_at) + sec.lockout_duration * 1000 <= now
         if (stale) await recordAuthSuccessCountOnly(this, user.id)
         await recordAuthFailure(this.#ctx.db, user.id, nowIso())
         this.#ctx.changed()
@@ -233,7 +285,9 @@ export class AuthService {
     }
     await this.#checkUserUsable(user)
     if (user.password_expires_at && Date.parse(user.password_expires_at) <= now) {
-      throw new UnauthorizedError(`The password is expired and needs to be changed for user: ${user.id}.`)
+      throw new UnauthorizedError(
+        `The password is expired and needs to be changed for user: ${user.id}.`,
+      )
     }
     if (user.failed_auth_count > 0 || sec.lockout_failure_attempts > 0) {
       await recordAuthSuccess(this.#ctx.db, user.id, nowIso())
@@ -241,11 +295,17 @@ export class AuthService {
     return user
   }
 
-  async #identifyAppCred(ac: NonNullable<AuthRequest['identity']['application_credential']>): Promise<Identified> {
+  async #identifyAppCred(
+    ac: NonNullable<AuthRequest['identity']['application_credential']>,
+  ): Promise<Identified> {
     const db = this.#ctx.db
     let row
     if (ac.id) {
-      row = await db.selectFrom('application_credentials').selectAll().where('id', '=', ac.id).executeTakeFirst()
+      row = await db
+        .selectFrom('application_credentials')
+        .selectAll()
+        .where('id', '=', ac.id)
+        .executeTakeFirst()
     } else if (ac.name && ac.user) {
       const user = await this.#findUser(ac.user)
       row = user
@@ -257,14 +317,18 @@ export class AuthService {
             .executeTakeFirst()
         : undefined
     } else {
-      throw new BadRequestError('Expecting to find id, or name and user, of the application credential.')
+      throw new BadRequestError(
+        'Expecting to find id, or name and user, of the application credential.',
+      )
     }
     if (!row || typeof ac.secret !== 'string') {
       await this.#ctx.hasher.verifyDecoy(String(ac.secret ?? ''))
       throw new UnauthorizedError(AUTH_REQUIRED)
     }
-    if (!(await this.#ctx.hasher.verify(ac.secret, row.secret_hash))) throw new UnauthorizedError(AUTH_REQUIRED)
-    if (row.expires_at && Date.parse(row.expires_at) <= Date.now()) throw new UnauthorizedError(AUTH_REQUIRED)
+    if (!(await this.#ctx.hasher.verify(ac.secret, row.secret_hash)))
+      throw new UnauthorizedError(AUTH_REQUIRED)
+    if (row.expires_at && Date.parse(row.expires_at) <= Date.now())
+      throw new UnauthorizedError(AUTH_REQUIRED)
     const user = await getUser(db, row.user_id)
     if (!user) throw new UnauthorizedError(AUTH_REQUIRED)
     await this.#checkUserUsable(user)
@@ -294,9 +358,13 @@ export class AuthService {
     if (who.appCred) {
       // Keystone: an application credential's scope is fixed; asking for any scope is an error.
       if (s !== undefined && s !== null) {
-        throw new UnauthorizedError('Error authenticating with application credential: Application credentials cannot request a scope.')
+        throw new UnauthorizedError(
+          'Error authenticating with application credential: Application credentials cannot request a scope.',
+        )
       }
-      return who.appCred.projectId ? { type: 'project', id: who.appCred.projectId } : { type: 'system' }
+      return who.appCred.projectId
+        ? { type: 'project', id: who.appCred.projectId }
+        : { type: 'system' }
     }
     if (s === 'unscoped') return { type: 'unscoped' }
     if (s === undefined || s === null || (typeof s === 'object' && Object.keys(s).length === 0)) {
@@ -304,7 +372,11 @@ export class AuthService {
       const dp = who.user.default_project_id
       if (dp) {
         const p = await getProject(this.#ctx.db, dp)
-        if (p && fromBool(p.enabled) && (await effectiveRoles(this.#ctx.db, who.user.id, { type: 'project', id: dp })).length > 0) {
+        if (
+          p &&
+          fromBool(p.enabled) &&
+          (await effectiveRoles(this.#ctx.db, who.user.id, { type: 'project', id: dp })).length > 0
+        ) {
           return { type: 'project', id: dp }
         }
       }
@@ -364,12 +436,15 @@ export class AuthService {
     let roles: RoleRow[] = []
     let scope: Scope | undefined
     let trust: TrustScope | undefined
-    const projectId = p.scope.type === 'project' ? p.scope.id : p.scope.type === 'trust' ? p.scope.projectId : null
+    const projectId =
+      p.scope.type === 'project' ? p.scope.id : p.scope.type === 'trust' ? p.scope.projectId : null
     if (projectId !== null) {
       project = await getProject(db, projectId)
-      if (!project || !fromBool(project.enabled)) return this.#scopeFailure(forValidation, `Project ${projectId} is disabled or missing.`)
+      if (!project || !fromBool(project.enabled))
+        return this.#scopeFailure(forValidation, `Project ${projectId} is disabled or missing.`)
       projectDomain = await getDomain(db, project.domain_id)
-      if (!projectDomain || !fromBool(projectDomain.enabled)) return this.#scopeFailure(forValidation, `Domain of project ${projectId} is disabled.`)
+      if (!projectDomain || !fromBool(projectDomain.enabled))
+        return this.#scopeFailure(forValidation, `Domain of project ${projectId} is disabled.`)
     }
     if (p.scope.type === 'project') {
       scope = { type: 'project', id: projectId as string }
@@ -379,7 +454,8 @@ export class AuthService {
       roles = trust.roles
     } else if (p.scope.type === 'domain') {
       domain = await getDomain(db, p.scope.id)
-      if (!domain || !fromBool(domain.enabled)) return this.#scopeFailure(forValidation, `Domain ${p.scope.id} is disabled or missing.`)
+      if (!domain || !fromBool(domain.enabled))
+        return this.#scopeFailure(forValidation, `Domain ${p.scope.id} is disabled or missing.`)
       scope = { type: 'domain', id: domain.id }
     } else if (p.scope.type === 'system') {
       scope = { type: 'system' }
@@ -388,7 +464,11 @@ export class AuthService {
     if (scope) {
       roles = await effectiveRoles(db, user.id, scope)
       if (p.appCredId) {
-        const row = await db.selectFrom('application_credentials').selectAll().where('id', '=', p.appCredId).executeTakeFirst()
+        const row = await db
+          .selectFrom('application_credentials')
+          .selectAll()
+          .where('id', '=', p.appCredId)
+          .executeTakeFirst()
         if (!row) return undefined
         const allowed = new Set(parseJson<Array<{ id: string }>>(row.roles, []).map((r) => r.id))
         roles = roles.filter((r) => allowed.has(r.id))
@@ -397,11 +477,19 @@ export class AuthService {
           id: row.id,
           name: row.name,
           restricted: !fromBool(row.unrestricted),
-          accessRules: rules.map((r) => ({ id: r.id, service: r.service, path: r.path, method: r.method })),
+          accessRules: rules.map((r) => ({
+            id: r.id,
+            service: r.service,
+            path: r.path,
+            method: r.method,
+          })),
         }
       }
       if (roles.length === 0) {
-        const target = p.scope.type === 'system' ? 'the system' : `${p.scope.type} ${'id' in p.scope ? p.scope.id : ''}`
+        const target =
+          p.scope.type === 'system'
+            ? 'the system'
+            : `${p.scope.type} ${'id' in p.scope ? p.scope.id : ''}`
         return this.#scopeFailure(forValidation, `User ${user.id} has no access to ${target}.`)
       }
     }
@@ -410,7 +498,11 @@ export class AuthService {
         // Keystone matches a user event against a trust token's trustee and trustor alike.
         userIds: trust ? [user.id, trust.shown.id, trust.trustorId] : [user.id],
         projectId: project?.id,
-        domainIds: [user.domain_id, ...(project ? [project.domain_id] : []), ...(domain ? [domain.id] : [])],
+        domainIds: [
+          user.domain_id,
+          ...(project ? [project.domain_id] : []),
+          ...(domain ? [domain.id] : []),
+        ],
         roleIds: roles.map((r) => r.id),
         appCredId: p.appCredId,
         trustId: trust?.id,
@@ -429,7 +521,16 @@ export class AuthService {
       ...(projectDomain ? { projectDomain } : {}),
       ...(domain ? { domain } : {}),
       ...(appCred ? { appCred } : {}),
-      ...(trust ? { trust: { id: trust.id, trustorId: trust.trustorId, trusteeId: user.id, impersonation: trust.impersonation } } : {}),
+      ...(trust
+        ? {
+            trust: {
+              id: trust.id,
+              trustorId: trust.trustorId,
+              trusteeId: user.id,
+              impersonation: trust.impersonation,
+            },
+          }
+        : {}),
     }
     return { ...base, context: buildContext(base) }
   }
@@ -440,7 +541,11 @@ export class AuthService {
    * trustor is enabled and still holds every delegated role. When issuing,
    * failures throw Keystone's errors; when validating they make the token invalid.
    */
-  async #resolveTrust(trustId: string, trustee: UserRow, forValidation: boolean): Promise<TrustScope | undefined> {
+  async #resolveTrust(
+    trustId: string,
+    trustee: UserRow,
+    forValidation: boolean,
+  ): Promise<TrustScope | undefined> {
     const db = this.#ctx.db
     const fail = (err: Error): undefined => {
       if (forValidation) return undefined
@@ -455,16 +560,25 @@ export class AuthService {
     if (!t) return fail(new UnauthorizedError(`Could not find trust: ${trustId}.`))
     if (t.trustee_user_id !== trustee.id) return fail(new ForbiddenError('User is not a trustee.'))
     const trustor = await getUser(db, t.trustor_user_id)
-    if (!trustor || !fromBool(trustor.enabled)) return fail(new ForbiddenError('Trustor is disabled.'))
+    if (!trustor || !fromBool(trustor.enabled))
+      return fail(new ForbiddenError('Trustor is disabled.'))
     const trustorDomain = await getDomain(db, trustor.domain_id)
-    if (!trustorDomain || !fromBool(trustorDomain.enabled)) return fail(new UnauthorizedError('Trustor domain is disabled.'))
+    if (!trustorDomain || !fromBool(trustorDomain.enabled))
+      return fail(new UnauthorizedError('Trustor domain is disabled.'))
     const roles = await trustTokenRoles(db, t)
     if (!roles) return fail(new ForbiddenError('Trustee has no delegated roles.'))
     const impersonation = fromBool(t.impersonation)
     let shownDomain: DomainRow | undefined = trustorDomain
     if (!impersonation) shownDomain = await getDomain(db, trustee.domain_id)
     if (!shownDomain) return fail(new UnauthorizedError(AUTH_REQUIRED))
-    return { id: t.id, trustorId: trustor.id, impersonation, roles, shown: impersonation ? trustor : trustee, shownDomain }
+    return {
+      id: t.id,
+      trustorId: trustor.id,
+      impersonation,
+      roles,
+      shown: impersonation ? trustor : trustee,
+      shownDomain,
+    }
   }
 
   #scopeFailure(forValidation: boolean, message: string): undefined {

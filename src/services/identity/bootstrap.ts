@@ -32,35 +32,70 @@ export interface BootstrapResult {
  * the admin user with admin on the admin project and the system, the region,
  * and catalog entries pointing at where each service is mounted now.
  */
-export async function bootstrapIdentity(ctx: IdentityContext, options: BootstrapOptions): Promise<BootstrapResult> {
+export async function bootstrapIdentity(
+  ctx: IdentityContext,
+  options: BootstrapOptions,
+): Promise<BootstrapResult> {
   const db = ctx.db
   const domainId = ctx.config.identity.default_domain_id
   const result = await db.transaction().execute(async (trx) => {
-    const firstRun = !(await trx.selectFrom('domains').select('id').where('id', '=', domainId).executeTakeFirst())
+    const firstRun = !(await trx
+      .selectFrom('domains')
+      .select('id')
+      .where('id', '=', domainId)
+      .executeTakeFirst())
     if (firstRun) {
       await trx
         .insertInto('domains')
-        .values({ id: domainId, name: 'Default', description: 'The default domain', enabled: 1, extra: '{}' })
+        .values({
+          id: domainId,
+          name: 'Default',
+          description: 'The default domain',
+          enabled: 1,
+          extra: '{}',
+        })
         .execute()
     }
     const project = async (name: string, description: string): Promise<string> => {
-      const p = await trx.selectFrom('projects').select('id').where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst()
+      const p = await trx
+        .selectFrom('projects')
+        .select('id')
+        .where('domain_id', '=', domainId)
+        .where('name', '=', name)
+        .executeTakeFirst()
       if (p) return p.id
       const id = newHexId()
       await trx
         .insertInto('projects')
-        .values({ id, name, domain_id: domainId, parent_id: domainId, description, enabled: 1, is_domain: 0, extra: '{}' })
+        .values({
+          id,
+          name,
+          domain_id: domainId,
+          parent_id: domainId,
+          description,
+          enabled: 1,
+          is_domain: 0,
+          extra: '{}',
+        })
         .execute()
       return id
     }
     const adminProjectId = await project('admin', 'Bootstrap project for initializing the cloud.')
-    await project('service', 'Project the services\' own users belong to.')
+    await project('service', "Project the services' own users belong to.")
 
     const role = async (name: string): Promise<string> => {
-      const r = await trx.selectFrom('roles').select('id').where('name', '=', name).where('domain_id', '=', '').executeTakeFirst()
+      const r = await trx
+        .selectFrom('roles')
+        .select('id')
+        .where('name', '=', name)
+        .where('domain_id', '=', '')
+        .executeTakeFirst()
       if (r) return r.id
       const id = newHexId()
-      await trx.insertInto('roles').values({ id, name, domain_id: '', description: '', options: '{}', extra: '{}' }).execute()
+      await trx
+        .insertInto('roles')
+        .values({ id, name, domain_id: '', description: '', options: '{}', extra: '{}' })
+        .execute()
       return id
     }
     const adminRole = await role('admin')
@@ -78,8 +113,14 @@ export async function bootstrapIdentity(ctx: IdentityContext, options: Bootstrap
     }
 
     let adminPassword: string | undefined
-    let user = await trx.selectFrom('users').select(['id', 'password_hash']).where('domain_id', '=', domainId).where('name', '=', 'admin').executeTakeFirst()
-    const wanted = options.adminPassword && options.adminPassword !== '' ? options.adminPassword : undefined
+    let user = await trx
+      .selectFrom('users')
+      .select(['id', 'password_hash'])
+      .where('domain_id', '=', domainId)
+      .where('name', '=', 'admin')
+      .executeTakeFirst()
+    const wanted =
+      options.adminPassword && options.adminPassword !== '' ? options.adminPassword : undefined
     if (!user) {
       adminPassword = wanted ?? randomBytes(18).toString('base64url')
       const id = newHexId()
@@ -105,11 +146,19 @@ export async function bootstrapIdentity(ctx: IdentityContext, options: Bootstrap
         })
         .execute()
       user = { id, password_hash: null }
-    } else if (wanted && !(user.password_hash && (await ctx.hasher.verify(wanted, user.password_hash)))) {
+    } else if (
+      wanted &&
+      !(user.password_hash && (await ctx.hasher.verify(wanted, user.password_hash)))
+    ) {
       adminPassword = wanted
       await trx
         .updateTable('users')
-        .set({ password_hash: await ctx.hasher.hash(wanted), password_created_at: nowIso(), failed_auth_count: 0, enabled: 1 })
+        .set({
+          password_hash: await ctx.hasher.hash(wanted),
+          password_created_at: nowIso(),
+          failed_auth_count: 0,
+          enabled: 1,
+        })
         .where('id', '=', user.id)
         .execute()
     }
@@ -124,16 +173,34 @@ export async function bootstrapIdentity(ctx: IdentityContext, options: Bootstrap
         .execute()
     }
 
-    if (!(await trx.selectFrom('regions').select('id').where('id', '=', options.regionId).executeTakeFirst())) {
-      await trx.insertInto('regions').values({ id: options.regionId, description: '', parent_region_id: null, extra: '{}' }).execute()
+    if (
+      !(await trx
+        .selectFrom('regions')
+        .select('id')
+        .where('id', '=', options.regionId)
+        .executeTakeFirst())
+    ) {
+      await trx
+        .insertInto('regions')
+        .values({ id: options.regionId, description: '', parent_region_id: null, extra: '{}' })
+        .execute()
     }
     for (const svc of options.services) {
-      let s = await trx.selectFrom('services').select('id').where('type', '=', svc.type).executeTakeFirst()
+      let s = await trx
+        .selectFrom('services')
+        .select('id')
+        .where('type', '=', svc.type)
+        .executeTakeFirst()
       if (!s) {
         s = { id: newHexId() }
         await trx
           .insertInto('services')
-          .values({ id: s.id, type: svc.type, enabled: 1, extra: JSON.stringify({ name: svc.name }) })
+          .values({
+            id: s.id,
+            type: svc.type,
+            enabled: 1,
+            extra: JSON.stringify({ name: svc.name }),
+          })
           .execute()
       }
       for (const iface of ['public', 'internal', 'admin']) {
@@ -147,7 +214,15 @@ export async function bootstrapIdentity(ctx: IdentityContext, options: Bootstrap
         if (!e) {
           await trx
             .insertInto('endpoints')
-            .values({ id: newHexId(), service_id: s.id, interface: iface, url: svc.url, region_id: options.regionId, enabled: 1, extra: '{}' })
+            .values({
+              id: newHexId(),
+              service_id: s.id,
+              interface: iface,
+              url: svc.url,
+              region_id: options.regionId,
+              enabled: 1,
+              extra: '{}',
+            })
             .execute()
         } else if (e.url !== svc.url) {
           await trx.updateTable('endpoints').set({ url: svc.url }).where('id', '=', e.id).execute()

@@ -28,7 +28,13 @@ export async function loadCatalog(db: Db): Promise<CatalogEntry[]> {
       name: extra.name ?? '',
       endpoints: endpoints
         .filter((e) => e.service_id === s.id)
-        .map((e) => ({ id: e.id, interface: e.interface, region: e.region_id, region_id: e.region_id, url: e.url })),
+        .map((e) => ({
+          id: e.id,
+          interface: e.interface,
+          region: e.region_id,
+          region_id: e.region_id,
+          url: e.url,
+        })),
     })
   }
   return out

@@ -36,9 +36,12 @@ export interface IdentityService {
   reloadKeys(): void
 }
 
-export async function createIdentityService(options: IdentityServiceOptions): Promise<IdentityService> {
+export async function createIdentityService(
+  options: IdentityServiceOptions,
+): Promise<IdentityService> {
   const listeners: Array<() => void> = []
-  const retentionMs = (options.config.identity.token_expiration + options.config.identity.allow_expired_window) * 1000
+  const retentionMs =
+    (options.config.identity.token_expiration + options.config.identity.allow_expired_window) * 1000
   const revocations = new RevocationList(options.db, retentionMs)
   await revocations.reload()
   const changedLocal = (): void => {
@@ -62,7 +65,9 @@ export async function createIdentityService(options: IdentityServiceOptions): Pr
       listeners.push(listener)
     },
   }
-  const tokens = new TokenProvider(new KeyRepository(join(options.dataDir, 'token-keys'), options.config.identity.max_active_keys))
+  const tokens = new TokenProvider(
+    new KeyRepository(join(options.dataDir, 'token-keys'), options.config.identity.max_active_keys),
+  )
   const auth = new AuthService(ctx, tokens)
   return {
     ctx,

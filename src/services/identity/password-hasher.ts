@@ -28,7 +28,14 @@ export class PasswordHasher {
     const m = /^\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([^$]+)\$([^$]+)$/.exec(stored)
     if (!m) return false
     const expected = Buffer.from(m[5] ?? '', 'base64')
-    const key = await derive(password, Buffer.from(m[4] ?? '', 'base64'), Number(m[1]), Number(m[2]), Number(m[3]), expected.length)
+    const key = await derive(
+      password,
+      Buffer.from(m[4] ?? '', 'base64'),
+      Number(m[1]),
+      Number(m[2]),
+      Number(m[3]),
+      expected.length,
+    )
     return key.length === expected.length && timingSafeEqual(key, expected)
   }
 
@@ -40,11 +47,22 @@ export class PasswordHasher {
   }
 }
 
-function derive(password: string, salt: Buffer, logN: number, r: number, p: number, keylen = 32): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  logN: number,
+  r: number,
+  p: number,
+  keylen = 32,
+): Promise<Buffer> {
   const N = 2 ** logN
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, keylen, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      password.normalize('NFKC'),
+      salt,
+      keylen,
+      { N, r, p, maxmem: 256 * N * r + 1024 * 1024 },
+      (err, key) => (err ? reject(err) : resolve(key)),
     )
   })
 }

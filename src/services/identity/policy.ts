@@ -19,18 +19,27 @@ export type Rule = (ctx: AuthContext, target: PolicyTarget) => boolean
 export const rules = {
   admin: ((ctx) => isAdmin(ctx)) as Rule,
   /** The caller is the target user (e.g. list own projects, change own password). */
-  adminOrOwner: ((ctx, t) => isAdmin(ctx) || (t.userId !== undefined && t.userId === ctx.userId)) as Rule,
+  adminOrOwner: ((ctx, t) =>
+    isAdmin(ctx) || (t.userId !== undefined && t.userId === ctx.userId)) as Rule,
   /** The caller's token is scoped to the target project. */
-  adminOrProjectMember: ((ctx, t) => isAdmin(ctx) || (t.projectId !== undefined && ctx.project?.id === t.projectId)) as Rule,
+  adminOrProjectMember: ((ctx, t) =>
+    isAdmin(ctx) || (t.projectId !== undefined && ctx.project?.id === t.projectId)) as Rule,
   /** The caller's token is scoped to the target domain, or to a project in it. */
   adminOrDomainMember: ((ctx, t) =>
     isAdmin(ctx) ||
-    (t.domainId !== undefined && (ctx.domain?.id === t.domainId || ctx.project?.domainId === t.domainId))) as Rule,
+    (t.domainId !== undefined &&
+      (ctx.domain?.id === t.domainId || ctx.project?.domainId === t.domainId))) as Rule,
   /** Any authenticated caller. */
   authenticated: (() => true) as Rule,
 }
 
 /** Throws Keystone's 403 unless the rule allows the action. */
-export function enforce(ctx: AuthContext, action: string, rule: Rule, target: PolicyTarget = {}): void {
-  if (!rule(ctx, target)) throw new ForbiddenError(`You are not authorized to perform the requested action: ${action}.`)
+export function enforce(
+  ctx: AuthContext,
+  action: string,
+  rule: Rule,
+  target: PolicyTarget = {},
+): void {
+  if (!rule(ctx, target))
+    throw new ForbiddenError(`You are not authorized to perform the requested action: ${action}.`)
 }

@@ -47,7 +47,9 @@ export class RevocationList {
     await this.#db.deleteFrom('revocation_events').where('revoked_at', '<', cutoff).execute()
     const rows = await this.#db.selectFrom('revocation_events').selectAll().execute()
     this.#events = rows.map((r) => {
-      const e: { -readonly [K in keyof RevocationEvent]: RevocationEvent[K] } = { issuedBefore: Date.parse(r.issued_before) }
+      const e: { -readonly [K in keyof RevocationEvent]: RevocationEvent[K] } = {
+        issuedBefore: Date.parse(r.issued_before),
+      }
       if (r.user_id) e.userId = r.user_id
       if (r.project_id) e.projectId = r.project_id
       if (r.domain_id) e.domainId = r.domain_id
@@ -62,7 +64,9 @@ export class RevocationList {
   }
 
   /** Persists an event; callers invalidate caches afterwards. */
-  async add(event: Omit<RevocationEvent, 'issuedBefore'> & { issuedBefore?: number }): Promise<void> {
+  async add(
+    event: Omit<RevocationEvent, 'issuedBefore'> & { issuedBefore?: number },
+  ): Promise<void> {
     const e: RevocationEvent = { ...event, issuedBefore: event.issuedBefore ?? Date.now() }
     const now = new Date().toISOString()
     await this.#db
@@ -95,7 +99,8 @@ export class RevocationList {
       if (e.trustId !== undefined && t.trustId !== e.trustId) continue
       if (e.appCredId !== undefined && t.appCredId !== e.appCredId) continue
       if (e.auditId !== undefined && !t.auditIds.includes(e.auditId)) continue
-      if (e.auditChainId !== undefined && t.auditIds[t.auditIds.length - 1] !== e.auditChainId) continue
+      if (e.auditChainId !== undefined && t.auditIds[t.auditIds.length - 1] !== e.auditChainId)
+        continue
       return true
     }
     return false

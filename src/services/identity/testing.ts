@@ -13,7 +13,11 @@ export interface TestCloud extends Cloud {
   /** Password token for a user in the Default domain, optionally project-scoped (by project name). */
   token(user: string, password: string, project?: string): Promise<string>
   /** app.inject with JSON body and X-Auth-Token. */
-  request(method: string, url: string, options?: { token?: string | undefined; body?: unknown; headers?: Record<string, string> }): Promise<{
+  request(
+    method: string,
+    url: string,
+    options?: { token?: string | undefined; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{
     status: number
     body: any
     headers: Record<string, string | string[] | number | undefined>
@@ -25,7 +29,9 @@ export interface TestCloud extends Cloud {
  * PostgreSQL database when NUBIS_TEST_DB=postgres), a temp data dir, cheap
  * password hashing, and helpers to get tokens.
  */
-export async function createTestCloud(options: { env?: Record<string, string>; connection?: string } = {}): Promise<TestCloud> {
+export async function createTestCloud(
+  options: { env?: Record<string, string>; connection?: string } = {},
+): Promise<TestCloud> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nubis-test-'))
   const adminPassword = 'admin-secret'
   const database = options.connection === undefined ? await createTestDatabase() : undefined
@@ -38,7 +44,11 @@ export async function createTestCloud(options: { env?: Record<string, string>; c
       ...options.env,
     },
   })
-  const cloud = await createCloud({ config, logger: pino({ level: 'silent' }), publicUrl: 'http://localhost:80' })
+  const cloud = await createCloud({
+    config,
+    logger: pino({ level: 'silent' }),
+    publicUrl: 'http://localhost:80',
+  })
   const request: TestCloud['request'] = async (method, url, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) }
     if (o.token) headers['x-auth-token'] = o.token
@@ -62,12 +72,16 @@ export async function createTestCloud(options: { env?: Record<string, string>; c
     const res = await request('POST', '/identity/v3/auth/tokens', {
       body: {
         auth: {
-          identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } },
+          identity: {
+            methods: ['password'],
+            password: { user: { name: user, domain: { id: 'default' }, password } },
+          },
           ...(project ? { scope: { project: { name: project, domain: { id: 'default' } } } } : {}),
         },
       },
     })
-    if (res.status !== 201) throw new Error(`token for ${user}: ${res.status} ${JSON.stringify(res.body)}`)
+    if (res.status !== 201)
+      throw new Error(`token for ${user}: ${res.status} ${JSON.stringify(res.body)}`)
     return String(res.headers['x-subject-token'])
   }
   return {

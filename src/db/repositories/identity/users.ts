@@ -7,12 +7,25 @@ export function getUser(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export function getUserByName(db: Db, domainId: string, name: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst()
+export function getUserByName(
+  db: Db,
+  domainId: string,
+  name: string,
+): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('domain_id', '=', domainId)
+    .where('name', '=', name)
+    .executeTakeFirst()
 }
 
 export async function listUserGroupIds(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('group_memberships').select('group_id').where('user_id', '=', userId).execute()
+  const rows = await db
+    .selectFrom('group_memberships')
+    .select('group_id')
+    .where('user_id', '=', userId)
+    .execute()
   return rows.map((r) => r.group_id)
 }
 
@@ -26,7 +39,11 @@ export async function recordAuthFailure(db: Db, id: string, at: string): Promise
 }
 
 export async function recordAuthSuccess(db: Db, id: string, at: string): Promise<void> {
-  await db.updateTable('users').set({ failed_auth_count: 0, failed_auth_at: null, last_active_at: at }).where('id', '=', id).execute()
+  await db
+    .updateTable('users')
+    .set({ failed_auth_count: 0, failed_auth_at: null, last_active_at: at })
+    .where('id', '=', id)
+    .execute()
 }
 
 /** Exact-match filters of GET /v3/users (and GET /v3/groups/{id}/users). */
@@ -35,18 +52,24 @@ export interface UserListFilter {
   readonly domainId?: string
   readonly name?: string
   readonly enabled?: boolean
-  readonly passwordExpires?: { readonly op: '<' | '<=' | '>' | '>=' | '=' | '<>'; readonly at: string }
+  readonly passwordExpires?: {
+    readonly op: '<' | '<=' | '>' | '>=' | '=' | '<>'
+    readonly at: string
+  }
 }
 
 export function listUsers(db: Db, f: UserListFilter): Promise<UserRow[]> {
   let q = db.selectFrom('users').selectAll('users')
   if (f.groupId !== undefined) {
-    q = q.innerJoin('group_memberships', 'group_memberships.user_id', 'users.id').where('group_memberships.group_id', '=', f.groupId)
+    q = q
+      .innerJoin('group_memberships', 'group_memberships.user_id', 'users.id')
+      .where('group_memberships.group_id', '=', f.groupId)
   }
   if (f.domainId !== undefined) q = q.where('users.domain_id', '=', f.domainId)
   if (f.name !== undefined) q = q.where('users.name', '=', f.name)
   if (f.enabled !== undefined) q = q.where('users.enabled', '=', f.enabled ? 1 : 0)
-  if (f.passwordExpires) q = q.where('users.password_expires_at', f.passwordExpires.op, f.passwordExpires.at)
+  if (f.passwordExpires)
+    q = q.where('users.password_expires_at', f.passwordExpires.op, f.passwordExpires.at)
   return q.orderBy('users.name').orderBy('users.id').execute()
 }
 
@@ -54,12 +77,20 @@ export async function insertUser(db: Db, row: UserRow): Promise<void> {
   await db.insertInto('users').values(row).execute()
 }
 
-export async function updateUser(db: Db, id: string, patch: Partial<Omit<UserRow, 'id'>>): Promise<void> {
+export async function updateUser(
+  db: Db,
+  id: string,
+  patch: Partial<Omit<UserRow, 'id'>>,
+): Promise<void> {
   await db.updateTable('users').set(patch).where('id', '=', id).execute()
 }
 
 /** Previous password hashes of a user, newest first. */
-export async function listPasswordHistory(db: Db, userId: string, limit: number): Promise<string[]> {
+export async function listPasswordHistory(
+  db: Db,
+  userId: string,
+  limit: number,
+): Promise<string[]> {
   if (limit <= 0) return []
   const rows = await db
     .selectFrom('password_history')
@@ -73,8 +104,17 @@ export async function listPasswordHistory(db: Db, userId: string, limit: number)
 }
 
 /** Files the replaced hash in the history and keeps only the newest `keep` entries. */
-export async function pushPasswordHistory(db: Db, userId: string, hash: string, at: string, keep: number): Promise<void> {
-  await db.insertInto('password_history').values({ user_id: userId, password_hash: hash, created_at: at }).execute()
+export async function pushPasswordHistory(
+  db: Db,
+  userId: string,
+  hash: string,
+  at: string,
+  keep: number,
+): Promise<void> {
+  await db
+    .insertInto('password_history')
+    .values({ user_id: userId, password_hash: hash, created_at: at })
+    .execute()
   const kept = await db
     .selectFrom('password_history')
     .select('id')
@@ -119,8 +159,14 @@ export async function deleteUserCascade(db: Db, id: string, at: string): Promise
         )
         .execute()
     }
-    const appCreds = trx.selectFrom('application_credentials').select('id').where('user_id', '=', id)
-    await trx.deleteFrom('app_cred_access_rules').where('application_credential_id', 'in', appCreds).execute()
+    const appCreds = trx
+      .selectFrom('application_credentials')
+      .select('id')
+      .where('user_id', '=', id)
+    await trx
+      .deleteFrom('app_cred_access_rules')
+      .where('application_credential_id', 'in', appCreds)
+      .execute()
     await trx.deleteFrom('application_credentials').where('user_id', '=', id).execute()
     await trx.deleteFrom('access_rules').where('user_id', '=', id).execute()
     await trx.deleteFrom('credentials').where('user_id', '=', id).execute()
@@ -128,7 +174,11 @@ export async function deleteUserCascade(db: Db, id: string, at: string): Promise
     await trx
       .deleteFrom('assignments')
       .where('actor_id', '=', id)
-      .where('type', 'in', [AssignmentType.UserProject, AssignmentType.UserDomain, AssignmentType.UserSystem])
+      .where('type', 'in', [
+        AssignmentType.UserProject,
+        AssignmentType.UserDomain,
+        AssignmentType.UserSystem,
+      ])
       .execute()
     await trx.deleteFrom('password_history').where('user_id', '=', id).execute()
     await trx.deleteFrom('users').where('id', '=', id).execute()

@@ -17,7 +17,10 @@ describe('identity auth', () => {
     assert.equal(root.body.versions.values[0].id, 'v3.14')
     const v3 = await cloud.request('GET', '/identity/v3')
     assert.equal(v3.status, 200)
-    assert.deepEqual(v3.body.version['media-types'][0].type, 'application/vnd.openstack.identity-v3+json')
+    assert.deepEqual(
+      v3.body.version['media-types'][0].type,
+      'application/vnd.openstack.identity-v3+json',
+    )
     assert.match(String(v3.headers['x-openstack-request-id']), /^req-[0-9a-f-]{36}$/)
   })
 
@@ -25,7 +28,12 @@ describe('identity auth', () => {
     const res = await cloud.request('POST', '/identity/v3/auth/tokens', {
       body: {
         auth: {
-          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: cloud.adminPassword } } },
+          identity: {
+            methods: ['password'],
+            password: {
+              user: { name: 'admin', domain: { name: 'Default' }, password: cloud.adminPassword },
+            },
+          },
           scope: { project: { name: 'admin', domain: { id: 'default' } } },
         },
       },
@@ -33,18 +41,44 @@ describe('identity auth', () => {
     assert.equal(res.status, 201)
     const token = String(res.headers['x-subject-token'])
     assert.equal(res.body.token.project.name, 'admin')
-    assert.deepEqual(res.body.token.roles.map((r: { name: string }) => r.name).sort(), ['admin', 'member', 'reader'])
+    assert.deepEqual(res.body.token.roles.map((r: { name: string }) => r.name).sort(), [
+      'admin',
+      'member',
+      'reader',
+    ])
     assert.ok(res.body.token.catalog.some((s: { type: string }) => s.type === 'identity'))
     assert.match(res.body.token.expires_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)
 
-    const v = await cloud.request('GET', '/identity/v3/auth/tokens', { token, headers: { 'x-subject-token': token } })
+    const v = await cloud.request('GET', '/identity/v3/auth/tokens', {
+      token,
+      headers: { 'x-subject-token': token },
+    })
     assert.equal(v.status, 200)
     assert.equal(v.body.token.user.name, 'admin')
-    assert.equal((await cloud.request('HEAD', '/identity/v3/auth/tokens', { token, headers: { 'x-subject-token': token } })).status, 200)
+    assert.equal(
+      (
+        await cloud.request('HEAD', '/identity/v3/auth/tokens', {
+          token,
+          headers: { 'x-subject-token': token },
+        })
+      ).status,
+      200,
+    )
 
     const other = await cloud.adminToken()
-    assert.equal((await cloud.request('DELETE', '/identity/v3/auth/tokens', { token: other, headers: { 'x-subject-token': token } })).status, 204)
-    const after = await cloud.request('GET', '/identity/v3/auth/tokens', { token: other, headers: { 'x-subject-token': token } })
+    assert.equal(
+      (
+        await cloud.request('DELETE', '/identity/v3/auth/tokens', {
+          token: other,
+          headers: { 'x-subject-token': token },
+        })
+      ).status,
+      204,
+    )
+    const after = await cloud.request('GET', '/identity/v3/auth/tokens', {
+      token: other,
+      headers: { 'x-subject-token': token },
+    })
     assert.equal(after.status, 404)
     const use = await cloud.request('GET', '/identity/v3/auth/catalog', { token })
     assert.equal(use.status, 401)
@@ -53,7 +87,12 @@ describe('identity auth', () => {
 
   test('wrong password and unknown user get the same 401', async () => {
     const body = (name: string) => ({
-      auth: { identity: { methods: ['password'], password: { user: { name, domain: { id: 'default' }, password: 'nope' } } } },
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name, domain: { id: 'default' }, password: 'nope' } },
+        },
+      },
     })
     const a = await cloud.request('POST', '/identity/v3/auth/tokens', { body: body('admin') })
     const b = await cloud.request('POST', '/identity/v3/auth/tokens', { body: body('nobody') })
@@ -73,7 +112,10 @@ describe('identity auth', () => {
     assert.equal(bad.statusCode, 400)
     assert.equal(JSON.parse(bad.body).error.code, 400)
     assert.equal((await cloud.request('GET', '/identity/v3/auth/catalog')).status, 401)
-    assert.equal((await cloud.request('GET', '/identity/v3/auth/catalog', { token: 'x'.repeat(200) })).status, 401)
+    assert.equal(
+      (await cloud.request('GET', '/identity/v3/auth/catalog', { token: 'x'.repeat(200) })).status,
+      401,
+    )
     const big = await cloud.app.inject({
       method: 'POST',
       url: '/identity/v3/auth/tokens',
@@ -86,13 +128,28 @@ describe('identity auth', () => {
 
   test('unscoped token, then rescope with the token method', async () => {
     const res = await cloud.request('POST', '/identity/v3/auth/tokens', {
-      body: { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: cloud.adminPassword } } }, scope: 'unscoped' } },
+      body: {
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: {
+              user: { name: 'admin', domain: { id: 'default' }, password: cloud.adminPassword },
+            },
+          },
+          scope: 'unscoped',
+        },
+      },
     })
     assert.equal(res.status, 201)
     assert.equal(res.body.token.project, undefined)
     const unscoped = String(res.headers['x-subject-token'])
     const re = await cloud.request('POST', '/identity/v3/auth/tokens', {
-      body: { auth: { identity: { methods: ['token'], token: { id: unscoped } }, scope: { system: { all: true } } } },
+      body: {
+        auth: {
+          identity: { methods: ['token'], token: { id: unscoped } },
+          scope: { system: { all: true } },
+        },
+      },
     })
     assert.equal(re.status, 201)
     assert.deepEqual(re.body.token.system, { all: true })

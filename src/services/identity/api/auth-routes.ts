@@ -12,7 +12,9 @@ import { CatalogCache, tokenView } from './token-view.js'
 const authBody = Type.Object({
   auth: Type.Object({
     identity: Type.Object({ methods: Type.Array(Type.String()) }, { additionalProperties: true }),
-    scope: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.String()])),
+    scope: Type.Optional(
+      Type.Union([Type.Object({}, { additionalProperties: true }), Type.String()]),
+    ),
   }),
 })
 
@@ -29,34 +31,53 @@ export function authRoutes(ctx: IdentityContext, auth: AuthService): FastifyPlug
       async (request, reply) => {
         const { token, data } = await auth.issue(request.body.auth)
         const cat = flag(request.query.nocatalog) ? undefined : await catalog.get()
-        return reply.status(201).header('x-subject-token', token).send({ token: tokenView(data, cat) })
+        return reply
+          .status(201)
+          .header('x-subject-token', token)
+          .send({ token: tokenView(data, cat) })
       },
     )
 
-    const subject = async (request: FastifyRequest<{ Querystring: { allow_expired?: string } }>) => {
+    const subject = async (
+      request: FastifyRequest<{ Querystring: { allow_expired?: string } }>,
+    ) => {
       const s = request.headers['x-subject-token']
-      if (typeof s !== 'string' || s === '') throw new BadRequestError('X-Subject-Token header is required.')
+      if (typeof s !== 'string' || s === '')
+        throw new BadRequestError('X-Subject-Token header is required.')
       const data = await auth.validate(s, { allowExpired: flag(request.query.allow_expired) })
-      enforce(request.auth, 'identity:validate_token', (c, t) => rules.admin(c, t) || t.subjectToken?.userId === c.userId, {
-        subjectToken: { userId: data.user.id },
-      })
+      enforce(
+        request.auth,
+        'identity:validate_token',
+        (c, t) => rules.admin(c, t) || t.subjectToken?.userId === c.userId,
+        {
+          subjectToken: { userId: data.user.id },
+        },
+      )
       return { s, data }
     }
 
-    app.get<{ Querystring: { nocatalog?: string; allow_expired?: string } }>('/auth/tokens', { exposeHeadRoute: false }, async (request, reply) => {
-      const { s, data } = await subject(request)
-      const cat = flag(request.query.nocatalog) ? undefined : await catalog.get()
-      return reply.header('x-subject-token', s).send({ token: tokenView(data, cat) })
-    })
+    app.get<{ Querystring: { nocatalog?: string; allow_expired?: string } }>(
+      '/auth/tokens',
+      { exposeHeadRoute: false },
+      async (request, reply) => {
+        const { s, data } = await subject(request)
+        const cat = flag(request.query.nocatalog) ? undefined : await catalog.get()
+        return reply.header('x-subject-token', s).send({ token: tokenView(data, cat) })
+      },
+    )
 
-    app.head<{ Querystring: { allow_expired?: string } }>('/auth/tokens', async (request, reply) => {
-      await subject(request)
-      return reply.status(200).send()
-    })
+    app.head<{ Querystring: { allow_expired?: string } }>(
+      '/auth/tokens',
+      async (request, reply) => {
+        await subject(request)
+        return reply.status(200).send()
+      },
+    )
 
     app.delete('/auth/tokens', async (request, reply) => {
       const s = request.headers['x-subject-token']
-      if (typeof s !== 'string' || s === '') throw new BadRequestError('X-Subject-Token header is required.')
+      if (typeof s !== 'string' || s === '')
+        throw new BadRequestError('X-Subject-Token header is required.')
       let data
       try {
         data = await auth.validate(s)
@@ -64,7 +85,11 @@ export function authRoutes(ctx: IdentityContext, auth: AuthService): FastifyPlug
         if (err instanceof NotFoundError) throw new NotFoundError('Could not find token.')
         throw err
       }
-      enforce(request.auth, 'identity:revoke_token', (c) => rules.admin(c, {}) || data.user.id === c.userId)
+      enforce(
+        request.auth,
+        'identity:revoke_token',
+        (c) => rules.admin(c, {}) || data.user.id === c.userId,
+      )
       await auth.revoke(s)
       return reply.status(204).send()
     })
@@ -78,10 +103,19 @@ export function authRoutes(ctx: IdentityContext, auth: AuthService): FastifyPlug
 
     app.get('/auth/projects', async (request) => {
       const base = identityBase(request)
-      const rows = await ctx.db.selectFrom('projects').selectAll().where('enabled', '=', 1).orderBy('name').execute()
+      const rows = await ctx.db
+        .selectFrom('projects')
+        .selectAll()
+        .where('enabled', '=', 1)
+        .orderBy('name')
+        .execute()
       const out = []
       for (const p of rows) {
-        if ((await effectiveRoles(ctx.db, request.auth.userId, { type: 'project', id: p.id })).length === 0) continue
+        if (
+          (await effectiveRoles(ctx.db, request.auth.userId, { type: 'project', id: p.id }))
+            .length === 0
+        )
+          continue
         out.push({
           id: p.id,
           name: p.name,
@@ -98,11 +132,26 @@ export function authRoutes(ctx: IdentityContext, auth: AuthService): FastifyPlug
 
     app.get('/auth/domains', async (request) => {
       const base = identityBase(request)
-      const rows = await ctx.db.selectFrom('domains').selectAll().where('enabled', '=', 1).orderBy('name').execute()
+      const rows = await ctx.db
+        .selectFrom('domains')
+        .selectAll()
+        .where('enabled', '=', 1)
+        .orderBy('name')
+        .execute()
       const out = []
       for (const d of rows) {
-        if ((await effectiveRoles(ctx.db, request.auth.userId, { type: 'domain', id: d.id })).length === 0) continue
-        out.push({ id: d.id, name: d.name, description: d.description, enabled: true, links: { self: `${base}/domains/${d.id}` } })
+        if (
+          (await effectiveRoles(ctx.db, request.auth.userId, { type: 'domain', id: d.id }))
+            .length === 0
+        )
+          continue
+        out.push({
+          id: d.id,
+          name: d.name,
+          description: d.description,
+          enabled: true,
+          links: { self: `${base}/domains/${d.id}` },
+        })
       }
       return { domains: out, links: collectionLinks(request) }
     })

@@ -6,6 +6,10 @@ export function identityBase(request: FastifyRequest): string {
 }
 
 /** The `links` block of a collection. */
-export function collectionLinks(request: FastifyRequest): { self: string; previous: null; next: null } {
+export function collectionLinks(request: FastifyRequest): {
+  self: string
+  previous: null
+  next: null
+} {
   return { self: `${request.protocol}://${request.host}${request.url}`, previous: null, next: null }
 }

@@ -18,21 +18,30 @@ export class CatalogCache {
 }
 
 /** The `token` object of POST/GET /v3/auth/tokens. */
-export function tokenView(d: TokenData, catalog: CatalogEntry[] | undefined): Record<string, unknown> {
+export function tokenView(
+  d: TokenData,
+  catalog: CatalogEntry[] | undefined,
+): Record<string, unknown> {
   const t: Record<string, unknown> = {
     methods: d.payload.methods,
     user: {
       id: d.user.id,
       name: d.user.name,
       domain: { id: d.userDomain.id, name: d.userDomain.name },
-      password_expires_at: d.user.password_expires_at ? keystoneTime(d.user.password_expires_at) : null,
+      password_expires_at: d.user.password_expires_at
+        ? keystoneTime(d.user.password_expires_at)
+        : null,
     },
     audit_ids: d.payload.auditIds,
     expires_at: keystoneTime(d.payload.expiresAt),
     issued_at: keystoneTime(d.payload.issuedAt),
   }
   if (d.project && d.projectDomain) {
-    t['project'] = { id: d.project.id, name: d.project.name, domain: { id: d.projectDomain.id, name: d.projectDomain.name } }
+    t['project'] = {
+      id: d.project.id,
+      name: d.project.name,
+      domain: { id: d.projectDomain.id, name: d.projectDomain.name },
+    }
     // NOTE: Keystone's trust-scoped body has no is_domain.
     if (!d.trust) t['is_domain'] = false
   }
@@ -46,7 +55,12 @@ export function tokenView(d: TokenData, catalog: CatalogEntry[] | undefined): Re
   }
   if (d.domain) t['domain'] = { id: d.domain.id, name: d.domain.name }
   if (d.payload.scope.type === 'system') t['system'] = { all: true }
-  if (d.payload.scope.type !== 'unscoped') t['roles'] = d.roles.map((r) => ({ id: r.id, name: r.name, ...(r.domain_id ? { domain_id: r.domain_id } : {}) }))
+  if (d.payload.scope.type !== 'unscoped')
+    t['roles'] = d.roles.map((r) => ({
+      id: r.id,
+      name: r.name,
+      ...(r.domain_id ? { domain_id: r.domain_id } : {}),
+    }))
   if (d.appCred) {
     t['application_credential'] = {
       id: d.appCred.id,

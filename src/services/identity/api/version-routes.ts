@@ -6,7 +6,9 @@ function v3(request: FastifyRequest): Record<string, unknown> {
     status: 'stable',
     updated: '2020-04-07T00:00:00Z',
     links: [{ rel: 'self', href: `${request.protocol}://${request.host}/identity/v3/` }],
-    'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
+    'media-types': [
+      { base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' },
+    ],
   }
 }
 

@@ -1,4 +1,10 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto'
 
 /**
  * Fernet (https://github.com/fernet/spec): AES-128-CBC + HMAC-SHA256,
@@ -8,7 +14,11 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEq
  */
 const VERSION = 0x80
 
-export function fernetEncrypt(key: Buffer, plaintext: Buffer, nowSeconds = Math.floor(Date.now() / 1000)): string {
+export function fernetEncrypt(
+  key: Buffer,
+  plaintext: Buffer,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string {
   const signing = key.subarray(0, 16)
   const encryption = key.subarray(16, 32)
   const iv = randomBytes(16)
@@ -24,7 +34,8 @@ export function fernetEncrypt(key: Buffer, plaintext: Buffer, nowSeconds = Math.
 
 /** Tries each key; returns the plaintext or undefined when no key authenticates the token. */
 export function fernetDecrypt(keys: readonly Buffer[], token: string): Buffer | undefined {
-  if (token.length < 80 || token.length > 4096 || !/^[A-Za-z0-9_-]+=*$/.test(token)) return undefined
+  if (token.length < 80 || token.length > 4096 || !/^[A-Za-z0-9_-]+=*$/.test(token))
+    return undefined
   const raw = Buffer.from(token.replace(/=+$/, ''), 'base64url')
   if (raw.length < 1 + 8 + 16 + 16 + 32 || raw[0] !== VERSION) return undefined
   const body = raw.subarray(0, raw.length - 32)

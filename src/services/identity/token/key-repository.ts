@@ -28,9 +28,16 @@ export class KeyRepository {
   /** Primary first, then every other key; each 32 bytes (16 signing + 16 encryption). */
   load(): { primary: Buffer; all: Buffer[] } {
     const idx = this.#indexes().sort((a, b) => b - a)
-    if (idx.length < 2) throw new Error(`token key repository ${this.#dir} has fewer than 2 keys: run \`nubis token rotate\``)
-    const all = idx.map((i) => Buffer.from(readFileSync(join(this.#dir, String(i)), 'utf8').trim(), 'base64url'))
-    for (const k of all) if (k.length !== 32) throw new Error(`token key repository ${this.#dir} holds a malformed key`)
+    if (idx.length < 2)
+      throw new Error(
+        `token key repository ${this.#dir} has fewer than 2 keys: run \`nubis token rotate\``,
+      )
+    const all = idx.map((i) =>
+      Buffer.from(readFileSync(join(this.#dir, String(i)), 'utf8').trim(), 'base64url'),
+    )
+    for (const k of all)
+      if (k.length !== 32)
+        throw new Error(`token key repository ${this.#dir} holds a malformed key`)
     return { primary: all[0] as Buffer, all }
   }
 

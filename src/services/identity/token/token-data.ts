@@ -18,9 +18,19 @@ export interface TokenData {
     readonly id: string
     readonly name: string
     readonly restricted: boolean
-    readonly accessRules?: ReadonlyArray<{ readonly id: string; readonly service: string; readonly path: string; readonly method: string }>
+    readonly accessRules?: ReadonlyArray<{
+      readonly id: string
+      readonly service: string
+      readonly path: string
+      readonly method: string
+    }>
   }
-  readonly trust?: { readonly id: string; readonly trustorId: string; readonly trusteeId: string; readonly impersonation: boolean }
+  readonly trust?: {
+    readonly id: string
+    readonly trustorId: string
+    readonly trusteeId: string
+    readonly impersonation: boolean
+  }
   readonly context: AuthContext
 }
 
@@ -46,7 +56,12 @@ export function buildContext(d: Omit<TokenData, 'context'>): AuthContext {
     expiresAt: keystoneTime(p.expiresAt),
   }
   if (d.project && d.projectDomain) {
-    ctx.project = { id: d.project.id, name: d.project.name, domainId: d.projectDomain.id, domainName: d.projectDomain.name }
+    ctx.project = {
+      id: d.project.id,
+      name: d.project.name,
+      domainId: d.projectDomain.id,
+      domainName: d.projectDomain.name,
+    }
   }
   if (d.domain) ctx.domain = { id: d.domain.id, name: d.domain.name }
   if (d.appCred) ctx.applicationCredentialId = d.appCred.id

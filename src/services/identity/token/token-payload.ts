@@ -43,7 +43,14 @@ export function encodePayload(p: TokenPayload): Buffer {
           : p.scope.type === 'trust'
             ? ['t', p.scope.id, p.scope.projectId]
             : ['u']
-  const w: Wire = { u: p.userId, m: [...p.methods], s, i: p.issuedAt, e: p.expiresAt, a: [...p.auditIds] }
+  const w: Wire = {
+    u: p.userId,
+    m: [...p.methods],
+    s,
+    i: p.issuedAt,
+    e: p.expiresAt,
+    a: [...p.auditIds],
+  }
   if (p.appCredId !== undefined) w.c = p.appCredId
   return Buffer.from(JSON.stringify(w))
 }
