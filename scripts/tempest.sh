@@ -227,11 +227,16 @@ while IFS= read -r line || [[ -n $line ]]; do
   overrides+=("$line")
 done <"$REPO/tempest/overrides.txt"
 
-OS_AUTH_URL=$BASE/identity/v3 OS_USERNAME=admin OS_PASSWORD=$PASSWORD OS_PROJECT_NAME=admin \
+# What an operator would have set up (external network, …): VAR=value lines for configure.sh.
+fixture_env=()
+while IFS= read -r line; do
+  [[ $line =~ ^TEMPEST_[A-Z_]+=[^[:space:]]+$ ]] && fixture_env+=("$line")
+done < <(bash "$REPO/scripts/tempest-fixtures.sh" "$BASE" "$PASSWORD" </dev/null)
+echo "tempest.sh: fixtures: ${fixture_env[*]:-none}"
+
+env "${fixture_env[@]}" OS_AUTH_URL="$BASE/identity/v3" OS_USERNAME=admin OS_PASSWORD="$PASSWORD" OS_PROJECT_NAME=admin \
   OS_USER_DOMAIN_NAME=Default OS_REGION_NAME=RegionOne \
   bash "$T/configure.sh" "$WS" "${overrides[@]}" </dev/null
-# TODO(images): once Glance works, upload a test image here and export TEMPEST_IMAGE_REF,
-# TEMPEST_FLAVOR_REF and TEMPEST_PUBLIC_NETWORK_ID before configure.sh.
 
 # ---- must-pass ratchet -----------------------------------------------------------------
 MUST_PASS=$REPO/tempest/must-pass.txt

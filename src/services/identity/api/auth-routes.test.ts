@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { join } from 'node:path'
 import { createTestCloud, type TestCloud } from '../testing.js'
+import { KeyRepository } from '../token/key-repository.js'
+import { TokenProvider } from '../token/token-provider.js'
 
 describe('identity auth', () => {
   let cloud: TestCloud
@@ -154,5 +157,35 @@ describe('identity auth', () => {
     assert.equal(re.status, 201)
     assert.deepEqual(re.body.token.system, { all: true })
     assert.equal(re.body.token.audit_ids[1], res.body.token.audit_ids[0])
+  })
+
+  test('an expired token is 401 as X-Auth-Token and 404 as X-Subject-Token', async () => {
+    const admin = await cloud.request('GET', '/identity/v3/auth/tokens', {
+      token: await cloud.adminToken(),
+      headers: { 'x-subject-token': await cloud.adminToken() },
+    })
+    // Sign a token with this cloud's own keys that expired a second ago.
+    const provider = new TokenProvider(new KeyRepository(join(cloud.dataDir, 'token-keys'), 3))
+    const expired = provider.issue({
+      userId: admin.body.token.user.id,
+      methods: ['password'],
+      scope: { type: 'project', id: admin.body.token.project.id },
+      issuedAt: Date.now() - 3_600_000,
+      expiresAt: Date.now() - 1000,
+      auditIds: ['expired-audit-id-0000'],
+    })
+    const asAuth = await cloud.request('GET', '/identity/v3/auth/catalog', { token: expired })
+    assert.equal(asAuth.status, 401)
+    assert.equal(asAuth.body.error.code, 401)
+    const asSubject = await cloud.request('GET', '/identity/v3/auth/tokens', {
+      token: await cloud.adminToken(),
+      headers: { 'x-subject-token': expired },
+    })
+    assert.equal(asSubject.status, 404)
+    const allowed = await cloud.request('GET', '/identity/v3/auth/tokens?allow_expired=true', {
+      token: await cloud.adminToken(),
+      headers: { 'x-subject-token': expired },
+    })
+    assert.equal(allowed.status, 200)
   })
 })
