@@ -8,6 +8,7 @@ export interface IdentityBench {
   readonly hashCost: string
   readonly startupColdMs: number
   readonly startupWarmMs: number
+  readonly passwordTokenSerial: LoadResult
   readonly passwordToken: LoadResult
   readonly tokenMethod: LoadResult
   readonly validateSerial: LoadResult
@@ -26,15 +27,18 @@ export async function benchIdentity(seconds: number, port = 5190): Promise<Ident
     try {
       const admin = await c.send('POST', '/identity/v3/auth/tokens', passwordAuth(password))
       const token = String(admin.headers['x-subject-token'])
-      const passwordToken = await load(
-        async () =>
-          (await c.send('POST', '/identity/v3/auth/tokens', passwordAuth(password))).status === 201,
-        {
-          concurrency: 4,
-          seconds,
-          maxRequests: 2000,
-        },
-      )
+      const issuePassword = async (): Promise<boolean> =>
+        (await c.send('POST', '/identity/v3/auth/tokens', passwordAuth(password))).status === 201
+      const passwordTokenSerial = await load(issuePassword, {
+        concurrency: 1,
+        seconds,
+        maxRequests: 2000,
+      })
+      const passwordToken = await load(issuePassword, {
+        concurrency: 4,
+        seconds,
+        maxRequests: 2000,
+      })
       const tokenMethod = await load(
         async () =>
           (
@@ -65,6 +69,7 @@ export async function benchIdentity(seconds: number, port = 5190): Promise<Ident
         hashCost: 'scrypt N=2^17 r=8 p=1 (default [identity] password_hash_log_n = 17)',
         startupColdMs: cold.msToFirstToken,
         startupWarmMs: srv.msToFirstToken,
+        passwordTokenSerial,
         passwordToken,
         tokenMethod,
         validateSerial,

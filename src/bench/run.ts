@@ -21,6 +21,7 @@ results['identity'] = id
 console.log(`identity (hash: ${id.hashCost})`)
 console.log(`  start-up to first token, new data dir      ${id.startupColdMs.toFixed(0)} ms`)
 console.log(`  start-up to first token, existing data dir ${id.startupWarmMs.toFixed(0)} ms`)
+console.log(`  token issue, password (1 in flight)  ${fmt(id.passwordTokenSerial)}`)
 console.log(`  token issue, password (4 in flight)  ${fmt(id.passwordToken)}`)
 console.log(`  token issue, token method (4)        ${fmt(id.tokenMethod)}`)
 console.log(`  validation GET /v3/auth/tokens (1)   ${fmt(id.validateSerial)}`)
