@@ -134,6 +134,10 @@ cleanup() {
     rm -rf "$scratch"
   fi
   stop_server
+  if [[ -n ${HTTP_PID:-} ]]; then
+    kill -TERM "$HTTP_PID" 2>/dev/null || true
+    wait "$HTTP_PID" 2>/dev/null || true
+  fi
   ((KEEP)) || rm -rf "$DATA" "$WS"
   exit "$rc"
 }
@@ -190,6 +194,16 @@ collect() {
   cp -f "$WS/logs/last-selected.txt" "$RESULTS/$name-selected.txt" 2>/dev/null || true
   grep -E '^tempest: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$RESULTS/$name.log" | tail -n 1 || true
 }
+
+# ---- a web server for the image import tests ([image] http_image) ----------------------
+# Tempest's web-download tests fetch tempest.conf's [image] http_image; serve a small file on
+# loopback (port 5196, allowed by tempest/nubis.conf's import_allowed_ports).
+HTTP_PID=
+mkdir -p "$STATE/www"
+head -c 5000 /dev/urandom >"$STATE/www/cirros.img"
+/usr/bin/python3 -m http.server 5196 --bind 127.0.0.1 --directory "$STATE/www" \
+  </dev/null >"$STATE/http.log" 2>&1 &
+HTTP_PID=$!
 
 # ---- start nubis -----------------------------------------------------------------------
 port_open && die "$LISTEN is already in use; stop whatever listens there or set NUBIS_TEMPEST_LISTEN"

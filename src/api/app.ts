@@ -158,13 +158,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             .send(body)
         })
         scope.setNotFoundHandler(async (request, reply) => {
-          const { body } = svc.fault({
+          const { body, contentType } = svc.fault({
             status: 404,
             message: `The resource could not be found.`,
             type: 'HTTPNotFound',
           })
           request.log.debug({ url: request.url }, 'no route')
-          return reply.status(404).type('application/json').send(body)
+          return reply.status(404).type(contentType ?? 'application/json').send(body)
         })
         await scope.register(svc.routes)
       },

@@ -44,10 +44,25 @@ export const neutronFault: FaultRenderer = ({ status, message, type }) => ({
   body: { NeutronError: { type: status >= 500 && type === 'Error' ? 'HTTPInternalServerError' : type, message, detail: '' } },
 })
 
-/** Glance (webob): {"code": 404, "title": "Not Found", "message": "…"} — glanceclient reads message. */
-export const glanceFault: FaultRenderer = ({ status, message }) => ({
-  body: { code: status, title: STATUS_CODES[status] ?? 'Error', message: `${status} ${STATUS_CODES[status] ?? ''}: ${message}`.trim() },
-})
+const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+/**
+ * Glance answers with webob's HTML error page (what it sends unless the client
+ * asks for JSON). glanceclient and openstacksdk both strip the tags and show
+ * "404 Not Found: <message>"; glanceclient would crash on webob's flat JSON.
+ * 401s come from keystonemiddleware in Glance, hence Keystone's JSON shape.
+ */
+export const glanceFault: FaultRenderer = ({ status, message }) => {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`
+  if (status === 401) return keystoneFault({ status, message, type: 'Unauthorized' })
+  return {
+    contentType: 'text/html; charset=UTF-8',
+    body:
+      `<html>\n <head>\n  <title>${title}</title>\n </head>\n <body>\n  <h1>${title}</h1>\n  ` +
+      `${escapeHtml(message)}<br /><br />\n\n\n\n </body>\n</html>`,
+  }
+}
 
 /** Placement: {"errors": [{"status": 404, "title": "Not Found", "detail": "…"}]} */
 export const placementFault: FaultRenderer = ({ status, message }) => ({

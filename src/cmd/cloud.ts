@@ -2,22 +2,44 @@ import { resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { buildApp } from '../api/app.js'
-import { keystoneFault } from '../api/faults.js'
+import { glanceFault, keystoneFault, neutronFault } from '../api/faults.js'
 import type { Bus } from '../bus/bus.js'
 import { createBus } from '../bus/registry.js'
 import { newUuid } from '../common/ids.js'
-import { databaseGroup, defaultGroup, identityGroup, securityComplianceGroup } from '../config/groups/index.js'
+import {
+  databaseGroup,
+  defaultGroup,
+  identityGroup,
+  securityComplianceGroup,
+} from '../config/groups/index.js'
+import { glanceStoreGroup, imageConversionGroup, imageGroup } from '../config/groups/index.js'
+import {
+  ml2Group,
+  ml2TypeFlatGroup,
+  ml2TypeGreGroup,
+  ml2TypeVlanGroup,
+  ml2TypeVxlanGroup,
+  networkQuotasGroup,
+} from '../config/groups/index.js'
 import type { Config } from '../config/load.js'
 import { openDatabase, type DatabaseHandle } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
-import { bootstrapIdentity, createIdentityService, type BootstrapResult } from '../services/identity/index.js'
+import {
+  bootstrapIdentity,
+  createIdentityService,
+  type BootstrapResult,
+} from '../services/identity/index.js'
 import type { IdentityService } from '../services/identity/index.js'
+import { createImageService, type ImageService } from '../services/image/index.js'
+import { createNetworkService, type NetworkService } from '../services/network/index.js'
 
 export interface Cloud {
   readonly app: FastifyInstance
   readonly database: DatabaseHandle
   readonly bus: Bus
   readonly identity: IdentityService
+  readonly image: ImageService
+  readonly network: NetworkService
   readonly bootstrap: BootstrapResult
   readonly dataDir: string
   close(): Promise<void>
@@ -31,7 +53,7 @@ export interface CloudOptions {
 }
 
 /** The services that run in this process and where they are mounted. */
-const MOUNTS = { identity: '/identity' } as const
+const MOUNTS = { identity: '/identity', image: '/image', network: '/networking' } as const
 
 /**
  * Assembles every service of one `nubis serve` process: database (migrated),
@@ -43,7 +65,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const dataDir = resolve(config.get(defaultGroup).data_dir)
   const dbConf = config.get(databaseGroup)
   const database = openDatabase({
-    connection: dbConf.connection === '' ? `sqlite:///${resolve(dataDir, 'nubis.sqlite')}` : dbConf.connection,
+    connection:
+      dbConf.connection === ''
+        ? `sqlite:///${resolve(dataDir, 'nubis.sqlite')}`
+        : dbConf.connection,
     maxPoolSize: dbConf.max_pool_size,
   })
   let bus: Bus | undefined
@@ -55,22 +80,56 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     const origin = newUuid()
     const identity = await createIdentityService({
       db: database.db,
-      config: { identity: config.get(identityGroup), security: config.get(securityComplianceGroup) },
+      config: {
+        identity: config.get(identityGroup),
+        security: config.get(securityComplianceGroup),
+      },
       logger: logger.child({ service: 'identity' }),
       dataDir,
       broadcastChange: () => {
-        theBus.fanout('identity', 'changed', { origin }).catch((err: unknown) => logger.warn({ err }, 'identity change broadcast failed'))
+        theBus
+          .fanout('identity', 'changed', { origin })
+          .catch((err: unknown) => logger.warn({ err }, 'identity change broadcast failed'))
       },
     })
     await bus.listen({ topic: 'identity', server: origin }, async (method, args) => {
-      if (method === 'changed' && (args as { origin?: string } | null)?.origin !== origin) await identity.remoteChanged()
+      if (method === 'changed' && (args as { origin?: string } | null)?.origin !== origin)
+        await identity.remoteChanged()
       return null
     })
     const base = options.publicUrl.replace(/\/+$/, '')
     const bootstrap = await bootstrapIdentity(identity.ctx, {
       adminPassword: config.get(defaultGroup).admin_password,
       regionId: config.get(defaultGroup).region_name,
-      services: [{ type: 'identity', name: 'keystone', url: `${base}${MOUNTS.identity}` }],
+      services: [
+        { type: 'identity', name: 'keystone', url: `${base}${MOUNTS.identity}` },
+        { type: 'image', name: 'glance', url: `${base}${MOUNTS.image}` },
+        { type: 'network', name: 'neutron', url: `${base}${MOUNTS.network}` },
+      ],
+    })
+    const image = await createImageService({
+      db: database.db,
+      config: {
+        image: config.get(imageGroup),
+        store: config.get(glanceStoreGroup),
+        conversion: config.get(imageConversionGroup),
+      },
+      logger: logger.child({ service: 'image' }),
+      dataDir,
+      publicUrl: base,
+    })
+    const network = await createNetworkService({
+      db: database.db,
+      config: {
+        base: config.get(defaultGroup),
+        ml2: config.get(ml2Group),
+        flat: config.get(ml2TypeFlatGroup),
+        vlan: config.get(ml2TypeVlanGroup),
+        vxlan: config.get(ml2TypeVxlanGroup),
+        gre: config.get(ml2TypeGreGroup),
+        quotas: config.get(networkQuotasGroup),
+      },
+      logger: logger.child({ service: 'network' }),
     })
     const app = await buildApp({
       logger,
@@ -84,9 +143,27 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
           routes: identity.routes,
           wwwAuthenticate: `Keystone uri="${base}${MOUNTS.identity}"`,
         },
+        {
+          name: 'image',
+          prefix: MOUNTS.image,
+          fault: glanceFault,
+          routes: image.routes,
+          wwwAuthenticate: `Keystone uri="${base}${MOUNTS.identity}"`,
+        },
+        {
+          name: 'network',
+          prefix: MOUNTS.network,
+          fault: neutronFault,
+          routes: network.routes,
+          wwwAuthenticate: `Keystone uri="${base}${MOUNTS.identity}"`,
+        },
       ],
       rootDocument: () => ({
-        versions: { values: [{ id: 'identity', links: [{ rel: 'self', href: `${base}${MOUNTS.identity}/` }] }] },
+        versions: {
+          values: [
+            { id: 'identity', links: [{ rel: 'self', href: `${base}${MOUNTS.identity}/` }] },
+          ],
+        },
       }),
     })
     return {
@@ -94,10 +171,13 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       database,
       bus,
       identity,
+      image,
+      network,
       bootstrap,
       dataDir,
       async close() {
         await app.close()
+        await image.close()
         await theBus.close()
         await database.close()
       },

@@ -2,6 +2,8 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely'
 import type { DatabaseHandle } from './database.js'
 import * as m0001 from './migrations/0001-identity.js'
 import * as m0003 from './migrations/0003-users-password-self-service.js'
+import * as m0007 from './migrations/0007-images.js'
+import * as m0008 from './migrations/0008-network.js'
 import type { DialectName } from './migrations/portable.js'
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: DialectName) => Promise<void>
@@ -13,6 +15,8 @@ type Up = (db: Parameters<Migration['up']>[0], dialect: DialectName) => Promise<
 const migrations: ReadonlyArray<readonly [string, { up: Up }]> = [
   ['0001-identity', m0001],
   ['0003-users-password-self-service', m0003],
+  ['0007-images', m0007],
+  ['0008-network', m0008],
 ]
 
 class StaticProvider implements MigrationProvider {

@@ -6,6 +6,8 @@
  * (lexically ordered, UTC, millisecond precision), and JSON is TEXT.
  */
 import type { Generated } from 'kysely'
+import type { ImageTables } from './image-schema.js'
+import type { NetworkTables } from './network-schema.js'
 
 export type Bool = 0 | 1
 export type IsoTime = string
@@ -240,7 +242,7 @@ export interface OauthConsumerTable {
 }
 
 /** Every table; services add theirs here and in a migration. */
-export interface Database {
+export interface Database extends ImageTables, NetworkTables {
   domains: DomainTable
   projects: ProjectTable
   project_tags: ProjectTagTable
