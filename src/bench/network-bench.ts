@@ -18,7 +18,7 @@ const N = '/networking/v2.0'
 /** Port create rate and latency, and listing 10,000 ports, against a real `nubis serve` on loopback. */
 export async function benchNetwork(
   seconds: number,
-  port = 5191,
+  port = 5194,
   listSize = 10_000,
 ): Promise<NetworkBench> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nubis-bench-net-'))

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import type { LoadResult } from './http-client.js'
 import { benchIdentity } from './identity-bench.js'
+import { benchNetwork } from './network-bench.js'
 
 const seconds = Number(process.env['NUBIS_BENCH_SECONDS'] ?? '5')
 const fmt = (r: LoadResult): string =>
@@ -26,4 +27,9 @@ console.log(`  token issue, password (4 in flight)  ${fmt(id.passwordToken)}`)
 console.log(`  token issue, token method (4)        ${fmt(id.tokenMethod)}`)
 console.log(`  validation GET /v3/auth/tokens (1)   ${fmt(id.validateSerial)}`)
 console.log(`  validation GET /v3/auth/tokens (16)  ${fmt(id.validateConcurrent)}`)
+const net = await benchNetwork(seconds)
+results['network'] = net
+console.log('network')
+console.log(`  port create, POST /v2.0/ports (10)   ${fmt(net.portCreate)}`)
+console.log(`  GET /v2.0/ports with ${net.listedPorts} ports (1)  ${fmt(net.listPorts)}`)
 writeFileSync('bench-results.json', JSON.stringify(results, null, 2))

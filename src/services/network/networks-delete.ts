@@ -75,16 +75,21 @@ export async function deleteNetworkCascade(ctx: NetworkContext, id: string): Pro
         { type: 'NetworkInUse' },
       )
     }
-    const auto = await trx.selectFrom('ports').select('id').where('network_id', '=', id).execute()
+    const network = { ...row }
+    const auto = await trx.selectFrom('ports').selectAll().where('network_id', '=', id).execute()
+    for (const p of auto)
+      await ctx.ml2.chain.deletePortPrecommit({ db: trx, current: { ...p }, network })
     await deletePorts(
       trx,
       auto.map((p) => p.id),
     )
     const subnets = await trx
       .selectFrom('subnets')
-      .select('id')
+      .selectAll()
       .where('network_id', '=', id)
       .execute()
+    for (const sn of subnets)
+      await ctx.ml2.chain.deleteSubnetPrecommit({ db: trx, current: { ...sn }, network })
     if (subnets.length) {
       const sids = subnets.map((s) => s.id)
       await trx.deleteFrom('ip_allocations').where('subnet_id', 'in', sids).execute()
@@ -116,13 +121,30 @@ export async function deleteNetworkCascade(ctx: NetworkContext, id: string): Pro
       .where('resource_id', '=', id)
       .execute()
     await deleteNetworkRow(trx, id)
-    return { row, segs }
+    return { row, segs, auto, subnets }
   })
-  await ctx.ml2.chain.deleteNetworkPostcommit({
-    db: ctx.db,
-    current: { ...removed.row },
-    segments: removed.segs,
-  })
+  // Neutron's order: the cascaded ports and subnets, then the network. Every
+  // hook runs; the first failure is surfaced afterwards.
+  const { row, segs, auto, subnets } = removed
+  const network = { ...row }
+  let failure: Error | undefined
+  const run = async (hook: () => Promise<void>): Promise<void> => {
+    await hook().catch((err: unknown) => {
+      failure ??= err instanceof Error ? err : new Error(String(err))
+    })
+  }
+  for (const p of auto) {
+    await run(() => ctx.ml2.chain.deletePortPostcommit({ db: ctx.db, current: { ...p }, network }))
+  }
+  for (const sn of subnets) {
+    await run(() =>
+      ctx.ml2.chain.deleteSubnetPostcommit({ db: ctx.db, current: { ...sn }, network }),
+    )
+  }
+  await run(() =>
+    ctx.ml2.chain.deleteNetworkPostcommit({ db: ctx.db, current: network, segments: segs }),
+  )
+  if (failure !== undefined) throw failure
 }
 
 /** DELETE /v2.0/networks/{id}: 404 when invisible, 403 when visible but not the caller's. */

@@ -60,7 +60,7 @@ export async function recordsOf(
     many ? allSegments(db) : segmentsByNetwork(db, ids),
     subnetIdsByNetwork(db, many ? 'all' : ids),
     resourcesTags(db, 'network', ids),
-    sharedForCaller(db, auth, many ? [] : ids),
+    sharedForCaller(db, auth, many ? 'all' : ids),
   ])
   return rows.map((row) => ({
     row,

@@ -159,17 +159,21 @@ export async function changeFixedIps(
   current: readonly FixedIp[],
   reqs: readonly FixedIpRequest[],
 ): Promise<FixedIp[]> {
-  const wanted = resolveRequests(networkId, subnets, reqs, owner)
   const kept: FixedIp[] = []
   const remaining = [...current]
-  const toAllocate: Array<{ subnet: SubnetRow; ip?: string }> = []
-  for (const w of wanted) {
+  const fresh: FixedIpRequest[] = []
+  // Entries naming an address the port already has are kept as they are (even
+  // SLAAC ones, which could not be requested anew); the rest are validated.
+  for (const r of reqs) {
     const i = remaining.findIndex(
-      (c) => c.subnet_id === w.subnet.id && (w.ip === undefined || c.ip_address === w.ip),
+      (c) =>
+        (r.subnet_id === undefined || c.subnet_id === r.subnet_id) &&
+        (r.ip_address === undefined ? r.subnet_id !== undefined : c.ip_address === r.ip_address),
     )
     if (i >= 0) kept.push(...remaining.splice(i, 1))
-    else toAllocate.push(w)
+    else fresh.push(r)
   }
+  const toAllocate = resolveRequests(networkId, subnets, fresh, owner)
   for (const r of remaining) await releaseIp(db, portId, r.subnet_id, r.ip_address)
   return [...kept, ...(await allocateResolved(db, portId, mac, owner, toAllocate))]
 }

@@ -1,5 +1,5 @@
 import { isAdmin, type AuthContext } from '../../common/auth-context.js'
-import { BadRequestError } from '../../common/errors.js'
+import { BadRequestError, ConflictError } from '../../common/errors.js'
 import type { Db } from '../../db/database.js'
 import { allocationsOfPorts } from '../../db/repositories/network/ip-allocations.js'
 import {
@@ -19,6 +19,7 @@ import {
   pairsNeedPortSecurity,
   sgNeedsPortSecurity,
 } from './port-attrs.js'
+import { beforePortDelete } from './l3-port-hooks.js'
 import { changeFixedIps } from './port-fixed-ips.js'
 import { callerProject, forbid } from './policy.js'
 import {
@@ -239,7 +240,7 @@ export async function updatePortFromApi(
       ctx.db,
       r.network_id,
       b['mac_address'],
-      b['mac_address'] !== r.mac_address,
+      typeof b['mac_address'] !== 'string' || b['mac_address'].toLowerCase() !== r.mac_address,
     )
     if (
       mac !== r.mac_address &&
@@ -264,12 +265,13 @@ export async function updatePortFromApi(
   }
   const portSecurity = Boolean(next.port_security_enabled)
   if (!portSecurity) {
-    if (
-      b['security_groups'] !== undefined
-        ? groups.length > 0
-        : b['port_security_enabled'] !== undefined && groups.length > 0
-    )
-      throw sgNeedsPortSecurity()
+    if (b['security_groups'] !== undefined && groups.length > 0) throw sgNeedsPortSecurity()
+    if (b['security_groups'] === undefined && groups.length > 0) {
+      throw new ConflictError(
+        'Port has security group associated. Cannot disable port security or ip address until security group is removed',
+        { type: 'PortSecurityPortHasSecurityGroups' },
+      )
+    }
     if ((JSON.parse(next.allowed_address_pairs) as unknown[]).length > 0)
       throw pairsNeedPortSecurity()
   }
@@ -325,17 +327,8 @@ export async function deletePortFromApi(
   id: string,
 ): Promise<void> {
   const cur = await getVisiblePort(ctx.db, auth, id)
-  const routed = await ctx.db
-    .selectFrom('router_ports')
-    .select('router_id')
-    .where('port_id', '=', id)
-    .executeTakeFirst()
-  if (routed && cur.row.device_owner.startsWith('network:router_')) {
-    throw new BadRequestError(
-      `Port ${id} cannot be deleted directly via the port API: has device owner ${cur.row.device_owner}.`,
-      { type: 'ServicePortInUse' },
-    )
-  }
+  // Router and floating-IP ports: 409 ServicePortInUse; floating IPs on this port are unbound.
+  await beforePortDelete(ctx.db, cur.row, cur.fixedIps.length > 0)
   await deletePortById(ctx, cur)
 }
 

@@ -119,7 +119,8 @@ export async function createPortInTransaction(
   trx: Db,
   spec: PortSpec,
 ): Promise<PortRecord> {
-  await enforceQuota(ctx, trx, spec.projectId, 'port')
+  // Router gateway and floating-IP ports belong to no project (''): Neutron does not count them.
+  if (spec.projectId !== '') await enforceQuota(ctx, trx, spec.projectId, 'port')
   const network = spec.network
   const portSecurity = spec.portSecurityEnabled ?? Boolean(network.port_security_enabled)
   const owner = spec.deviceOwner ?? ''

@@ -54,14 +54,34 @@ import { getVisibleNetwork, isNetworkOwnerOrAdmin } from './visibility.js'
 export const subnetNotFound = (id: string): NotFoundError =>
   new NotFoundError(`Subnet ${id} could not be found.`, { type: 'SubnetNotFound' })
 
-/** The subnet if the caller may see it: its project's, or on a network the caller sees. */
+/**
+ * Networks whose subnets a non-admin sees: its own and those shared with it
+ * (access_as_shared). An external network's subnets stay hidden unless it is
+ * also shared, as Neutron's subnet policy has it.
+ */
+export async function subnetNetworkIds(db: Db, auth: AuthContext): Promise<string[]> {
+  const project = auth.project?.id ?? ''
+  const own = await db
+    .selectFrom('networks')
+    .select('id')
+    .where('project_id', '=', project)
+    .execute()
+  const shared = await db
+    .selectFrom('rbac_policies')
+    .select('object_id')
+    .where('object_type', '=', 'network')
+    .where('action', '=', 'access_as_shared')
+    .where('target_project', 'in', [project, '*'])
+    .execute()
+  return [...new Set([...own.map((n) => n.id), ...shared.map((r) => r.object_id)])]
+}
+
+/** The subnet if the caller may see it: admin, its project's, or on a network owned by or shared with the caller. */
 export async function getVisibleSubnet(db: Db, auth: AuthContext, id: string): Promise<SubnetRow> {
   const s = await getSubnet(db, id)
   if (!s) throw subnetNotFound(id)
   if (isAdmin(auth) || s.project_id === auth.project?.id) return s
-  await getVisibleNetwork(db, auth, s.network_id).catch(() => {
-    throw subnetNotFound(id)
-  })
+  if (!(await subnetNetworkIds(db, auth)).includes(s.network_id)) throw subnetNotFound(id)
   return s
 }
 

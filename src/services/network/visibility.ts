@@ -145,17 +145,18 @@ export async function canUseAsExternal(
 export async function sharedForCaller(
   db: Db,
   auth: AuthContext,
-  networkIds: readonly string[],
+  networkIds: readonly string[] | 'all',
 ): Promise<Set<string>> {
   if (networkIds.length === 0) return new Set()
-  const rows = await db
+  let q = db
     .selectFrom('rbac_policies')
     .select('object_id')
     .where('object_type', '=', 'network')
     .where('action', '=', 'access_as_shared')
     .where('target_project', 'in', [auth.project?.id ?? '', '*'])
-    .where('object_id', 'in', networkIds)
-    .execute()
+  // Large lists: one query over the caller's grants instead of a huge IN list.
+  if (networkIds !== 'all') q = q.where('object_id', 'in', networkIds)
+  const rows = await q.execute()
   return new Set(rows.map((r) => r.object_id))
 }
 

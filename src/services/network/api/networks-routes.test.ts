@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import type { AuthContext } from '../../../common/auth-context.js'
 import { createTestCloud, type TestCloud } from '../../identity/testing.js'
+import { canSeeSubnetsOf } from '../visibility.js'
 import { memberOf } from './l3-test-fixtures.js'
 
 const N = '/networking/v2.0'
@@ -173,6 +175,13 @@ describe('network networks API', () => {
       'access_as_shared:*',
     ])
 
+    const bAuth = { roles: ['member'], project: { id: b.projectId } } as unknown as AuthContext
+    assert.equal(
+      await canSeeSubnetsOf(cloud.network.ctx.db, bAuth, ext.id),
+      false,
+      'external only: subnets hidden',
+    )
+    assert.equal(await canSeeSubnetsOf(cloud.network.ctx.db, bAuth, shared.id), true)
     const un = await req('PUT', `/networks/${shared.id}`, admin, { network: { shared: false } })
     assert.equal(un.body.network.shared, false)
     assert.equal((await req('GET', `/networks/${shared.id}`, b.token)).status, 404)

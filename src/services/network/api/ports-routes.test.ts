@@ -284,6 +284,21 @@ describe('network ports API', () => {
       ).status,
       403,
     )
+    // an update that restates the SLAAC address and adds an IPv4 one (what the CLI sends)
+    const grow = await req('PUT', `/ports/${p.body.port.id}`, admin, {
+      port: {
+        fixed_ips: [
+          ...p.body.port.fixed_ips,
+          { subnet_id: s4.body.subnet.id, ip_address: '10.16.0.77' },
+        ],
+      },
+    })
+    assert.equal(grow.status, 200, JSON.stringify(grow.body))
+    assert.equal(grow.body.port.fixed_ips.length, 3)
+    const back = await req('PUT', `/ports/${p.body.port.id}`, admin, {
+      port: { fixed_ips: p.body.port.fixed_ips },
+    })
+    assert.equal(back.body.port.fixed_ips.length, 2)
     // deleting the SLAAC subnet drops its derived addresses instead of refusing
     assert.equal((await req('DELETE', `/subnets/${s6.body.subnet.id}`, admin)).status, 204)
     assert.equal(

@@ -254,6 +254,10 @@ describe('network routers API', () => {
     const inUse = await req('DELETE', `/routers/${r}`, a.token)
     assert.equal(inUse.status, 409)
     assert.equal(inUse.body.NeutronError.type, 'RouterInUse')
+    // The interface port itself cannot be deleted through the ports API.
+    const directly = await req('DELETE', `/ports/${add.body.port_id}`, a.token)
+    assert.equal(directly.status, 409)
+    assert.equal(directly.body.NeutronError.type, 'ServicePortInUse')
 
     const net3 = await seedNetwork(db, a.projectId)
     const sub3 = await seedSubnet(db, net3, a.projectId, '10.3.0')

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { NetworkContext } from '../network-context.js'
+import { agentsRoutes } from './agents-routes.js'
 import { extensionsRoutes } from './extensions-routes.js'
 import { floatingipsRoutes } from './floatingips-routes.js'
 import { networkIpAvailabilitiesRoutes } from './network-ip-availabilities-routes.js'
@@ -20,6 +21,7 @@ export function networkRoutes(ctx: NetworkContext): FastifyPluginAsync {
     await app.register(versionRoutes())
     const v2: FastifyPluginAsync[] = [
       extensionsRoutes(),
+      agentsRoutes(),
       networksRoutes(ctx),
       subnetsRoutes(ctx),
       subnetpoolsRoutes(ctx),

@@ -71,6 +71,30 @@ describe('network subnets and subnet pools API', () => {
     assert.equal((await req('GET', `/subnets/${s.id}`, a.token)).status, 404)
   })
 
+  test('subnets of an external network that is not shared stay hidden', async () => {
+    const ext = await req('POST', '/networks', admin, {
+      network: { name: 'pub', 'router:external': true },
+    })
+    assert.equal(ext.status, 201, JSON.stringify(ext.body))
+    const s = await req('POST', '/subnets', admin, {
+      subnet: { network_id: ext.body.network.id, ip_version: 4, cidr: '172.24.4.0/24' },
+    })
+    assert.equal((await req('GET', `/networks/${ext.body.network.id}`, a.token)).status, 200)
+    assert.equal(
+      (await req('GET', `/subnets?network_id=${ext.body.network.id}`, a.token)).body.subnets.length,
+      0,
+    )
+    assert.equal((await req('GET', `/subnets/${s.body.subnet.id}`, a.token)).status, 404)
+    assert.equal(
+      (
+        await req('POST', '/subnets', a.token, {
+          subnet: { network_id: ext.body.network.id, ip_version: 4, cidr: '10.9.0.0/24' },
+        })
+      ).status,
+      403,
+    )
+  })
+
   test('bad input: 400/409, never 500', async () => {
     const n = await net(a.token)
     const post = (subnet: Record<string, unknown>) =>

@@ -2,9 +2,14 @@ import type { FastifyPluginAsync } from 'fastify'
 import { isAdmin } from '../../../common/auth-context.js'
 import { listSubnets } from '../../../db/repositories/network/subnets.js'
 import type { NetworkContext } from '../network-context.js'
-import { createSubnet, deleteSubnet, getVisibleSubnet, updateSubnet } from '../subnets-service.js'
+import {
+  createSubnet,
+  deleteSubnet,
+  getVisibleSubnet,
+  subnetNetworkIds,
+  updateSubnet,
+} from '../subnets-service.js'
 import { resourceTags, resourcesTags } from '../tags-service.js'
-import { visibleNetworksQuery } from '../visibility.js'
 import { applyListQuery, listBody, showFields } from './list-query.js'
 import { createBodies, updateBody } from './ipam-body.js'
 import { subnetView } from './subnets-views.js'
@@ -19,10 +24,11 @@ export function subnetsRoutes(ctx: NetworkContext): FastifyPluginAsync {
       let rows
       if (isAdmin(auth)) rows = await listSubnets(ctx.db)
       else {
-        const nets = (await visibleNetworksQuery(ctx.db, auth).select('networks.id').execute()).map(
-          (n) => n.id,
+        const project = auth.project?.id
+        const nets = new Set(await subnetNetworkIds(ctx.db, auth))
+        rows = (await listSubnets(ctx.db)).filter(
+          (s) => nets.has(s.network_id) || s.project_id === project,
         )
-        rows = await listSubnets(ctx.db, nets)
       }
       const tags = await resourcesTags(
         ctx.db,

@@ -37,6 +37,8 @@ describe('ML2 chain wired into network create/update/delete', () => {
       updateNetworkPostcommit: record('updateNetworkPostcommit'),
       deleteNetworkPrecommit: record('deleteNetworkPrecommit'),
       deleteNetworkPostcommit: record('deleteNetworkPostcommit'),
+      deleteSubnetPrecommit: record('deleteSubnetPrecommit'),
+      deleteSubnetPostcommit: record('deleteSubnetPostcommit'),
     } as MechanismDriver
     // NOTE: swap the process's chain for one with a spy driver (ml2 is a plain object).
     ;(cloud.network.ctx.ml2 as { chain: MechanismChain }).chain = new MechanismChain(
@@ -53,13 +55,41 @@ describe('ML2 chain wired into network create/update/delete', () => {
     calls.length = 0
     const id = (await req('POST', '/networks', { network: { name: 'h' } })).body.network.id
     await req('PUT', `/networks/${id}`, { network: { name: 'h2' } })
+    const t = '2026-01-01T00:00:00Z'
+    await cloud.network.ctx.db
+      .insertInto('subnets')
+      .values({
+        id: 'sub-h',
+        project_id: 'p',
+        network_id: id,
+        name: 'sub',
+        ip_version: 4,
+        cidr: '10.1.0.0/24',
+        gateway_ip: null,
+        enable_dhcp: 0,
+        ipv6_ra_mode: null,
+        ipv6_address_mode: null,
+        subnetpool_id: null,
+        dns_nameservers: '[]',
+        host_routes: '[]',
+        allocation_pools: '[]',
+        service_types: '[]',
+        segment_id: null,
+        description: '',
+        created_at: t,
+        updated_at: t,
+        revision_number: 0,
+      })
+      .execute()
     assert.equal((await req('DELETE', `/networks/${id}`)).status, 204)
     assert.deepEqual(calls, [
       'createNetworkPrecommit:h:10',
       'createNetworkPostcommit:h:10',
       'updateNetworkPrecommit:h2:10',
       'updateNetworkPostcommit:h2:10',
+      'deleteSubnetPrecommit:sub:',
       'deleteNetworkPrecommit:h2:10',
+      'deleteSubnetPostcommit:sub:',
       'deleteNetworkPostcommit:h2:10',
     ])
   })
