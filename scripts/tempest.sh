@@ -16,7 +16,7 @@
 #   TEMPEST_CONCURRENCY         [4]  tempest workers (Tempest's network client sleeps 10 s before
 #                               every subnet delete: workers mostly wait, so 4 fit on 2 cores)
 #   NUBIS_TEMPEST_START_TIMEOUT [30]  seconds for GET /identity/v3 to answer 200
-#   NUBIS_TEMPEST_TIMEOUT       [900] seconds for the must-pass run
+#   NUBIS_TEMPEST_TIMEOUT       [1800] seconds for the must-pass run
 #   NUBIS_TEMPEST_SMOKE_TIMEOUT [300], NUBIS_TEMPEST_CORE_TIMEOUT [600]  per tier
 #   NUBIS_TEST_DEADLINE         [unset]  unix time; tiers are cut short (or skipped) to end
 #                               a minute before it (.ci/run sets it to stay within its budget)
@@ -258,7 +258,7 @@ MUST_PASS=$REPO/tempest/must-pass.txt
 echo "tempest.sh: must-pass run ($(grep -cvE '^[[:space:]]*(#|$)' "$MUST_PASS") entries in tempest/must-pass.txt)"
 LOG_FILE=$RESULTS/must-pass.log
 STREAM=1
-run_bounded "${NUBIS_TEMPEST_TIMEOUT:-900}" bash "$T/run.sh" -w "$WS" "file:$MUST_PASS"
+run_bounded "${NUBIS_TEMPEST_TIMEOUT:-1800}" bash "$T/run.sh" -w "$WS" "file:$MUST_PASS"
 mp_rc=$RUN_RC
 mp_line=$(collect must-pass)
 mp_p=0 mp_f=0 mp_s=0
@@ -266,7 +266,7 @@ if [[ $mp_line =~ ^tempest:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ ski
   mp_p=${BASH_REMATCH[1]} mp_f=${BASH_REMATCH[2]} mp_s=${BASH_REMATCH[3]}
 fi
 if ((mp_rc == 124)); then
-  echo "tempest.sh: the must-pass run timed out after ${NUBIS_TEMPEST_TIMEOUT:-900}s" >&2
+  echo "tempest.sh: the must-pass run timed out after ${NUBIS_TEMPEST_TIMEOUT:-1800}s" >&2
 fi
 
 # Every entry must still select a test: a renamed or mistyped one would silently drop out.
