@@ -68,6 +68,11 @@ export const imageGroup = defineGroup(
       'Offer the cache API (/v2/cache, Image API 2.14+) and a local image cache.',
       true,
     ),
+    cache_prefetcher_interval: opt.int(
+      'Seconds a queued image waits before the prefetcher copies it into the cache (Glance: 300).',
+      300,
+      { min: 0 },
+    ),
     image_cache_max_size: opt.int(
       'Bytes the local image cache may hold before pruning.',
       10737418240,

@@ -39,7 +39,12 @@ export async function queueImage(
   const c = enabled(cache)
   if (image.status !== 'active')
     throw new BadRequestError('Only images with status active can be targeted for queueing')
-  if (await c.queue(id)) ctx.background.spawn(`cache ${id}`, () => prefetch(ctx, c, id))
+  // Like Glance's periodic prefetcher, a queued image stays queued for a while before it is
+  // copied ([image] cache_prefetcher_interval), so the queue is observable.
+  if (await c.queue(id)) {
+    const ms = ctx.config.image.cache_prefetcher_interval * 1000
+    ctx.background.spawnLater(`cache ${id}`, ms, () => prefetch(ctx, c, id))
+  }
 }
 
 /** Copies one queued image from its first readable location into the cache. */

@@ -20,6 +20,8 @@ export interface ImageConfig {
 export interface BackgroundWork {
   /** Runs `job` detached; errors are logged, never thrown. */
   spawn(name: string, job: () => Promise<void>): void
+  /** Like spawn, after `ms`; jobs still waiting at shutdown are dropped (their state is durable). */
+  spawnLater(name: string, ms: number, job: () => Promise<void>): void
   /** Resolves when every spawned job has settled. */
   idle(): Promise<void>
 }

@@ -41,7 +41,16 @@ export interface ImageService {
 
 function backgroundWork(logger: Logger): BackgroundWork {
   const running = new Set<Promise<void>>()
+  const timers = new Set<NodeJS.Timeout>()
   return {
+    spawnLater(name, ms, job) {
+      const t = setTimeout(() => {
+        timers.delete(t)
+        this.spawn(name, job)
+      }, ms)
+      t.unref()
+      timers.add(t)
+    },
     spawn(name, job) {
       const p: Promise<void> = job()
         .catch((err: unknown) => logger.error({ err, job: name }, 'background job failed'))
@@ -49,6 +58,8 @@ function backgroundWork(logger: Logger): BackgroundWork {
       running.add(p)
     },
     async idle() {
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
       while (running.size) await Promise.allSettled([...running])
     },
   }

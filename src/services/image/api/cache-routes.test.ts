@@ -5,7 +5,8 @@ import { createImageTestCloud, type ImageTestCloud } from '../testing.js'
 describe('image cache API', () => {
   let c: ImageTestCloud
   before(async () => {
-    c = await createImageTestCloud()
+    // The prefetcher waits 1 s after queueing, so the queued state can be seen first.
+    c = await createImageTestCloud({ NUBIS_IMAGE__CACHE_PREFETCHER_INTERVAL: '1' })
   })
   after(() => c.close())
 
@@ -36,7 +37,9 @@ describe('image cache API', () => {
       202,
     )
     let state = (await c.request('GET', '/image/v2/cache', { token: c.admin })).body
-    for (let i = 0; i < 100 && state.cached_images.length === 0; i++) {
+    assert.deepEqual(state.queued_images, [img.id])
+    assert.deepEqual(state.cached_images, [])
+    for (let i = 0; i < 300 && state.cached_images.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 10))
       state = (await c.request('GET', '/image/v2/cache', { token: c.admin })).body
     }
