@@ -284,13 +284,13 @@ describe('network ports API', () => {
       ).status,
       403,
     )
-    // an update that restates the SLAAC address and adds an IPv4 one (what the CLI sends)
+    // an update that restates the SLAAC address and adds an IPv4 one (what the CLI sends);
+    // the allocator may have handed out .77 already, so pick one the port does not hold.
+    const held = p.body.port.fixed_ips.map((f: { ip_address: string }) => f.ip_address)
+    const extra = held.includes('10.16.0.77') ? '10.16.0.78' : '10.16.0.77'
     const grow = await req('PUT', `/ports/${p.body.port.id}`, admin, {
       port: {
-        fixed_ips: [
-          ...p.body.port.fixed_ips,
-          { subnet_id: s4.body.subnet.id, ip_address: '10.16.0.77' },
-        ],
+        fixed_ips: [...p.body.port.fixed_ips, { subnet_id: s4.body.subnet.id, ip_address: extra }],
       },
     })
     assert.equal(grow.status, 200, JSON.stringify(grow.body))
