@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { buildApp } from '../api/app.js'
-import { glanceFault, keystoneFault, neutronFault } from '../api/faults.js'
+import { glanceFault, keystoneFault, neutronFault, novaFault } from '../api/faults.js'
 import type { Bus } from '../bus/bus.js'
 import { createBus } from '../bus/registry.js'
 import { newUuid } from '../common/ids.js'
@@ -21,6 +21,14 @@ import {
   ml2TypeVxlanGroup,
   networkQuotasGroup,
 } from '../config/groups/index.js'
+import {
+  computeGroup,
+  computeQuotaGroup,
+  fakeDriverGroup,
+  filterSchedulerGroup,
+  placementGroup,
+  schedulerGroup,
+} from '../config/groups/index.js'
 import type { Config } from '../config/load.js'
 import { openDatabase, type DatabaseHandle } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
@@ -32,6 +40,9 @@ import {
 import type { IdentityService } from '../services/identity/index.js'
 import { createImageService, type ImageService } from '../services/image/index.js'
 import { createNetworkService, type NetworkService } from '../services/network/index.js'
+import { createComputeService, type ComputeService } from '../services/compute/index.js'
+import { startComputeRuntime } from '../services/compute/runtime.js'
+import { createVolumeService, type VolumeService } from '../services/volume/index.js'
 
 export interface Cloud {
   readonly app: FastifyInstance
@@ -40,6 +51,8 @@ export interface Cloud {
   readonly identity: IdentityService
   readonly image: ImageService
   readonly network: NetworkService
+  readonly compute: ComputeService
+  readonly volume: VolumeService
   readonly bootstrap: BootstrapResult
   readonly dataDir: string
   close(): Promise<void>
@@ -53,7 +66,13 @@ export interface CloudOptions {
 }
 
 /** The services that run in this process and where they are mounted. */
-const MOUNTS = { identity: '/identity', image: '/image', network: '/networking' } as const
+const MOUNTS = {
+  identity: '/identity',
+  image: '/image',
+  network: '/networking',
+  compute: '/compute',
+  volume: '/volume',
+} as const
 
 /**
  * Assembles every service of one `nubis serve` process: database (migrated),
@@ -105,6 +124,9 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         { type: 'identity', name: 'keystone', url: `${base}${MOUNTS.identity}` },
         { type: 'image', name: 'glance', url: `${base}${MOUNTS.image}` },
         { type: 'network', name: 'neutron', url: `${base}${MOUNTS.network}` },
+        { type: 'compute', name: 'nova', url: `${base}${MOUNTS.compute}/v2.1` },
+        { type: 'volumev3', name: 'cinderv3', url: `${base}${MOUNTS.volume}/v3/$(project_id)s` },
+        { type: 'block-storage', name: 'cinder', url: `${base}${MOUNTS.volume}/v3/$(project_id)s` },
       ],
     })
     const image = await createImageService({
@@ -130,6 +152,37 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         quotas: config.get(networkQuotasGroup),
       },
       logger: logger.child({ service: 'network' }),
+    })
+    const compute = createComputeService({
+      db: database.db,
+      bus,
+      config: {
+        compute: config.get(computeGroup),
+        quota: config.get(computeQuotaGroup),
+        fake: config.get(fakeDriverGroup),
+        filterScheduler: config.get(filterSchedulerGroup),
+        scheduler: config.get(schedulerGroup),
+        placement: config.get(placementGroup),
+      },
+      logger: logger.child({ service: 'compute' }),
+      image: image.api,
+      network: network.ctx,
+      publicUrl: base,
+    })
+    const computeRuntime = await startComputeRuntime({
+      ctx: compute.ctx,
+      logger: logger.child({ service: 'compute' }),
+      conductor: true,
+      workers: true,
+    })
+    const volume = await createVolumeService({
+      db: database.db,
+      bus,
+      config,
+      logger: logger.child({ service: 'volume' }),
+      dataDir,
+      image: image.api,
+      publicUrl: base,
     })
     const app = await buildApp({
       logger,
@@ -157,6 +210,20 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
           routes: network.routes,
           wwwAuthenticate: `Keystone uri="${base}${MOUNTS.identity}"`,
         },
+        {
+          name: 'compute',
+          prefix: MOUNTS.compute,
+          fault: novaFault,
+          routes: compute.routes,
+          wwwAuthenticate: `Keystone uri="${base}${MOUNTS.identity}"`,
+        },
+        {
+          name: 'volume',
+          prefix: MOUNTS.volume,
+          fault: novaFault,
+          routes: volume.routes,
+          wwwAuthenticate: `Keystone uri="${base}${MOUNTS.identity}"`,
+        },
       ],
       rootDocument: () => ({
         versions: {
@@ -173,10 +240,15 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       identity,
       image,
       network,
+      compute,
+      volume,
       bootstrap,
       dataDir,
       async close() {
         await app.close()
+        await computeRuntime.close()
+        await compute.close()
+        await volume.close()
         await image.close()
         await theBus.close()
         await database.close()

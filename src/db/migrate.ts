@@ -4,6 +4,10 @@ import * as m0001 from './migrations/0001-identity.js'
 import * as m0003 from './migrations/0003-users-password-self-service.js'
 import * as m0007 from './migrations/0007-images.js'
 import * as m0008 from './migrations/0008-network.js'
+import * as m0009 from './migrations/0009-compute.js'
+import * as m0010 from './migrations/0010-compute-resources.js'
+import * as m0011 from './migrations/0011-placement.js'
+import * as m0012 from './migrations/0012-volume.js'
 import type { DialectName } from './migrations/portable.js'
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: DialectName) => Promise<void>
@@ -17,6 +21,10 @@ const migrations: ReadonlyArray<readonly [string, { up: Up }]> = [
   ['0003-users-password-self-service', m0003],
   ['0007-images', m0007],
   ['0008-network', m0008],
+  ['0009-compute', m0009],
+  ['0010-compute-resources', m0010],
+  ['0011-placement', m0011],
+  ['0012-volume', m0012],
 ]
 
 class StaticProvider implements MigrationProvider {

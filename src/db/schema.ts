@@ -8,6 +8,10 @@
 import type { Generated } from 'kysely'
 import type { ImageTables } from './image-schema.js'
 import type { NetworkTables } from './network-schema.js'
+import type { ComputeTables } from './compute-schema.js'
+import type { ComputeResourceTables } from './compute-resources-schema.js'
+import type { PlacementTables } from './placement-schema.js'
+import type { VolumeTables } from './volume-schema.js'
 
 export type Bool = 0 | 1
 export type IsoTime = string
@@ -242,7 +246,13 @@ export interface OauthConsumerTable {
 }
 
 /** Every table; services add theirs here and in a migration. */
-export interface Database extends ImageTables, NetworkTables {
+export interface Database
+  extends ImageTables,
+    NetworkTables,
+    ComputeTables,
+    ComputeResourceTables,
+    PlacementTables,
+    VolumeTables {
   domains: DomainTable
   projects: ProjectTable
   project_tags: ProjectTagTable

@@ -1,0 +1,22 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { computeRoutes } from './api/routes.js'
+import type { ComputeContext } from './compute-context.js'
+
+export type { ComputeConfig, ComputeContext } from './compute-context.js'
+
+export interface ComputeService {
+  readonly ctx: ComputeContext
+  /** Mount under /compute. */
+  readonly routes: FastifyPluginAsync
+  /** Stops background work (conductor, scheduler and worker listeners started with it). */
+  close(): Promise<void>
+}
+
+/** The compute API of one process (Nova v2.1). */
+export function createComputeService(ctx: ComputeContext): ComputeService {
+  return {
+    ctx,
+    routes: computeRoutes(ctx),
+    async close() {},
+  }
+}
