@@ -153,7 +153,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       },
       logger: logger.child({ service: 'network' }),
     })
-    const compute = createComputeService({
+    const compute = await createComputeService({
       db: database.db,
       bus,
       config: {

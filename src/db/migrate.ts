@@ -31,7 +31,9 @@ class StaticProvider implements MigrationProvider {
   constructor(readonly dialect: DialectName) {}
   getMigrations(): Promise<Record<string, Migration>> {
     return Promise.resolve(
-      Object.fromEntries(migrations.map(([name, m]) => [name, { up: (db) => m.up(db, this.dialect) }])),
+      Object.fromEntries(
+        migrations.map(([name, m]) => [name, { up: (db) => m.up(db, this.dialect) }]),
+      ),
     )
   }
 }

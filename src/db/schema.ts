@@ -247,7 +247,8 @@ export interface OauthConsumerTable {
 
 /** Every table; services add theirs here and in a migration. */
 export interface Database
-  extends ImageTables,
+  extends
+    ImageTables,
     NetworkTables,
     ComputeTables,
     ComputeResourceTables,

@@ -172,7 +172,10 @@ export interface RemoteConsole {
 
 /** Bytes of a snapshot or disk for the image service. */
 export interface ImageUpload {
-  (data: AsyncIterable<Buffer> | Buffer, format: { diskFormat: string; containerFormat: string }): Promise<void>
+  (
+    data: AsyncIterable<Buffer> | Buffer,
+    format: { diskFormat: string; containerFormat: string },
+  ): Promise<void>
 }
 
 export interface ComputeDriver {
@@ -197,7 +200,12 @@ export interface ComputeDriver {
     adminPassword?: string,
   ): Promise<InstanceInfo>
   /** Removes the instance; succeeds when it is already gone. */
-  destroy(instance: InstanceSpec, vifs: readonly Vif[], blockDevices: readonly BlockDevice[], destroyDisks: boolean): Promise<void>
+  destroy(
+    instance: InstanceSpec,
+    vifs: readonly Vif[],
+    blockDevices: readonly BlockDevice[],
+    destroyDisks: boolean,
+  ): Promise<void>
   reboot(instance: InstanceSpec, type: 'SOFT' | 'HARD'): Promise<void>
   powerOff(instance: InstanceSpec, timeoutSec?: number): Promise<void>
   powerOn(instance: InstanceSpec): Promise<void>
@@ -205,19 +213,35 @@ export interface ComputeDriver {
   unpause(instance: InstanceSpec): Promise<void>
   suspend(instance: InstanceSpec): Promise<void>
   resume(instance: InstanceSpec): Promise<void>
-  rescue(instance: InstanceSpec, rescueImage: ImageSpec | undefined, adminPassword?: string): Promise<void>
+  rescue(
+    instance: InstanceSpec,
+    rescueImage: ImageSpec | undefined,
+    adminPassword?: string,
+  ): Promise<void>
   unrescue(instance: InstanceSpec): Promise<void>
   /** Writes the root disk to the image service through `upload`. */
   snapshot(instance: InstanceSpec, upload: ImageUpload): Promise<void>
 
   /** Cold migration/resize, source side: stop and hand the disks over. */
-  migrateDiskAndPowerOff(instance: InstanceSpec, destNode: string, newFlavor: FlavorSpec): Promise<void>
+  migrateDiskAndPowerOff(
+    instance: InstanceSpec,
+    destNode: string,
+    newFlavor: FlavorSpec,
+  ): Promise<void>
   /** Destination side: bring the instance up on `instance.node` with its new flavor. */
-  finishMigration(instance: InstanceSpec, vifs: readonly Vif[], powerOn: boolean): Promise<InstanceInfo>
+  finishMigration(
+    instance: InstanceSpec,
+    vifs: readonly Vif[],
+    powerOn: boolean,
+  ): Promise<InstanceInfo>
   /** Source side after confirmResize: drop what is left on the old node. */
   confirmMigration(instance: InstanceSpec, sourceNode: string): Promise<void>
   /** Back to the old node/flavor after revertResize. */
-  finishRevertMigration(instance: InstanceSpec, vifs: readonly Vif[], powerOn: boolean): Promise<InstanceInfo>
+  finishRevertMigration(
+    instance: InstanceSpec,
+    vifs: readonly Vif[],
+    powerOn: boolean,
+  ): Promise<InstanceInfo>
   /** Live migration to `destNode` (and a sub-host there when given). */
   liveMigration(instance: InstanceSpec, destNode: string, destSubHost?: string): Promise<void>
 
@@ -228,7 +252,10 @@ export interface ComputeDriver {
   detachInterface(instance: InstanceSpec, vif: Vif): Promise<void>
 
   getConsoleOutput(instance: InstanceSpec): Promise<string>
-  getRemoteConsole(instance: InstanceSpec, protocol: RemoteConsole['protocol']): Promise<RemoteConsole>
+  getRemoteConsole(
+    instance: InstanceSpec,
+    protocol: RemoteConsole['protocol'],
+  ): Promise<RemoteConsole>
 
   /** Closes sessions and subscriptions. */
   close(): Promise<void>

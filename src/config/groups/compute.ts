@@ -6,25 +6,54 @@ export const computeGroup = defineGroup('compute', 'Compute service and workers.
     'Driver for the compute nodes of this process: fake, vsphere (alias vmwareapi.VMwareVCDriver).',
     'fake',
   ),
-  default_availability_zone: opt.string('Availability zone of nodes not in an aggregate with one.', 'nova'),
-  service_down_time: opt.int('Seconds without a heartbeat after which a compute service is down.', 60, { min: 1 }),
+  default_availability_zone: opt.string(
+    'Availability zone of nodes not in an aggregate with one.',
+    'nova',
+  ),
+  service_down_time: opt.int(
+    'Seconds without a heartbeat after which a compute service is down.',
+    60,
+    { min: 1 },
+  ),
   report_interval: opt.int('Seconds between service heartbeats.', 10, { min: 1 }),
-  resource_report_interval: opt.int('Seconds between periodic resource reports of a node.', 60, { min: 1 }),
-  sync_power_state_interval: opt.int('Seconds between power-state syncs with the driver (-1: off).', 600, { min: -1 }),
-  vif_plugging_timeout: opt.int('Seconds to wait for network-vif-plugged before failing a build (0: do not wait).', 300, { min: 0 }),
-  vif_plugging_is_fatal: opt.bool('Fail the build when network-vif-plugged does not arrive in time.', true),
+  resource_report_interval: opt.int('Seconds between periodic resource reports of a node.', 60, {
+    min: 1,
+  }),
+  sync_power_state_interval: opt.int(
+    'Seconds between power-state syncs with the driver (-1: off).',
+    600,
+    { min: -1 },
+  ),
+  vif_plugging_timeout: opt.int(
+    'Seconds to wait for network-vif-plugged before failing a build (0: do not wait).',
+    300,
+    { min: 0 },
+  ),
+  vif_plugging_is_fatal: opt.bool(
+    'Fail the build when network-vif-plugged does not arrive in time.',
+    true,
+  ),
   create_default_flavors: opt.bool('Create m1.tiny … m1.xlarge on first start.', true),
-  max_local_block_devices: opt.int('Maximum local block devices per server (-1: unlimited).', 3, { min: -1 }),
+  max_local_block_devices: opt.int('Maximum local block devices per server (-1: unlimited).', 3, {
+    min: -1,
+  }),
 })
 
 /** The fake driver: nodes in memory, for tests and the embedded default. */
 export const fakeDriverGroup = defineGroup('fake', 'The fake compute driver.', {
-  nodes: opt.int('Number of fake nodes this process runs (each is its own compute host).', 1, { min: 1 }),
-  host_prefix: opt.string('Host name prefix of the fake nodes (numbered from 1; a single node gets no number).', 'fake-compute'),
+  nodes: opt.int('Number of fake nodes this process runs (each is its own compute host).', 1, {
+    min: 1,
+  }),
+  host_prefix: opt.string(
+    'Host name prefix of the fake nodes (numbered from 1; a single node gets no number).',
+    'fake-compute',
+  ),
   vcpus: opt.int('vCPUs per fake node.', 64, { min: 1 }),
   memory_mb: opt.int('Memory per fake node (MiB).', 262144, { min: 1 }),
   local_gb: opt.int('Local disk per fake node (GiB).', 4096, { min: 1 }),
-  sub_hosts: opt.int('Sub-hosts per node (0: none); capacity is split evenly between them.', 0, { min: 0 }),
+  sub_hosts: opt.int('Sub-hosts per node (0: none); capacity is split evenly between them.', 0, {
+    min: 0,
+  }),
   fail_spawn_on: opt.list('Node names where spawn fails (failure injection).', []),
   spawn_delay_ms: opt.int('Milliseconds a fake spawn takes.', 0, { min: 0 }),
 })

@@ -39,7 +39,11 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn('segmentation_id', int)
     .addColumn('segment_index', int, (c) => c.notNull().defaultTo(0))
     .execute()
-  await db.schema.createIndex('network_segments_network').on('network_segments').column('network_id').execute()
+  await db.schema
+    .createIndex('network_segments_network')
+    .on('network_segments')
+    .column('network_id')
+    .execute()
 
   await db.schema
     .createTable('segment_allocations')
@@ -47,7 +51,11 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn('physical_network', text, (c) => c.notNull())
     .addColumn('segmentation_id', int, (c) => c.notNull())
     .addColumn('network_id', text, (c) => c.notNull())
-    .addPrimaryKeyConstraint('segment_allocations_pk', ['network_type', 'physical_network', 'segmentation_id'])
+    .addPrimaryKeyConstraint('segment_allocations_pk', [
+      'network_type',
+      'physical_network',
+      'segmentation_id',
+    ])
     .execute()
 
   await standard(db.schema.createTable('subnets'))
@@ -117,7 +125,11 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn('ip_address', text, (c) => c.notNull())
     .addPrimaryKeyConstraint('ip_allocations_pk', ['subnet_id', 'ip_address'])
     .execute()
-  await db.schema.createIndex('ip_allocations_port').on('ip_allocations').column('port_id').execute()
+  await db.schema
+    .createIndex('ip_allocations_port')
+    .on('ip_allocations')
+    .column('port_id')
+    .execute()
 
   await standard(db.schema.createTable('security_groups'))
     .addColumn('id', text, (c) => c.primaryKey())
@@ -125,7 +137,11 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn('name', text, (c) => c.notNull().defaultTo(''))
     .addColumn('stateful', int, (c) => c.notNull().defaultTo(1))
     .execute()
-  await db.schema.createIndex('security_groups_project').on('security_groups').column('project_id').execute()
+  await db.schema
+    .createIndex('security_groups_project')
+    .on('security_groups')
+    .column('project_id')
+    .execute()
 
   await standard(db.schema.createTable('security_group_rules'))
     .addColumn('id', text, (c) => c.primaryKey())
@@ -140,7 +156,11 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn('remote_group_id', text)
     .addColumn('remote_address_group_id', text)
     .execute()
-  await db.schema.createIndex('security_group_rules_group').on('security_group_rules').column('security_group_id').execute()
+  await db.schema
+    .createIndex('security_group_rules_group')
+    .on('security_group_rules')
+    .column('security_group_id')
+    .execute()
 
   await db.schema
     .createTable('port_security_groups')
@@ -176,7 +196,11 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn('port_id', text, (c) => c.primaryKey())
     .addColumn('port_type', text, (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('router_ports_router').on('router_ports').column('router_id').execute()
+  await db.schema
+    .createIndex('router_ports_router')
+    .on('router_ports')
+    .column('router_id')
+    .execute()
 
   await standard(db.schema.createTable('floatingips'))
     .addColumn('id', text, (c) => c.primaryKey())
@@ -208,7 +232,12 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn('object_id', text, (c) => c.notNull())
     .addColumn('target_project', text, (c) => c.notNull())
     .addColumn('action', text, (c) => c.notNull())
-    .addUniqueConstraint('rbac_policies_unique', ['object_type', 'object_id', 'target_project', 'action'])
+    .addUniqueConstraint('rbac_policies_unique', [
+      'object_type',
+      'object_id',
+      'target_project',
+      'action',
+    ])
     .execute()
 
   await db.schema

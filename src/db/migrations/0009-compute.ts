@@ -88,7 +88,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('deleted_at', text)
     .addColumn('deleted', int, (c) => c.notNull().defaultTo(0))
     .execute()
-  await db.schema.createIndex('instances_project').on('instances').columns(['project_id', 'deleted']).execute()
+  await db.schema
+    .createIndex('instances_project')
+    .on('instances')
+    .columns(['project_id', 'deleted'])
+    .execute()
   await db.schema.createIndex('instances_host').on('instances').columns(['host', 'node']).execute()
 
   await db.schema
@@ -109,7 +113,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('message', text)
     .addColumn('updated_at', text, (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('instance_actions_instance').on('instance_actions').columns(['instance_uuid', 'request_id']).execute()
+  await db.schema
+    .createIndex('instance_actions_instance')
+    .on('instance_actions')
+    .columns(['instance_uuid', 'request_id'])
+    .execute()
 
   await withSerialId(dialect, db.schema.createTable('instance_action_events'))
     .addColumn('action_id', int, (c) => c.notNull())
@@ -121,7 +129,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('host', text)
     .addColumn('details', text)
     .execute()
-  await db.schema.createIndex('instance_action_events_action').on('instance_action_events').column('action_id').execute()
+  await db.schema
+    .createIndex('instance_action_events_action')
+    .on('instance_action_events')
+    .column('action_id')
+    .execute()
 
   await withSerialId(dialect, db.schema.createTable('block_device_mappings'))
     .addColumn('uuid', text, (c) => c.notNull().unique())
@@ -144,7 +156,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('created_at', text, (c) => c.notNull())
     .addColumn('updated_at', text, (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('bdm_instance').on('block_device_mappings').column('instance_uuid').execute()
+  await db.schema
+    .createIndex('bdm_instance')
+    .on('block_device_mappings')
+    .column('instance_uuid')
+    .execute()
 
   await db.schema
     .createTable('instance_ports')
@@ -156,7 +172,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('tag', text)
     .addColumn('created_at', text, (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('instance_ports_instance').on('instance_ports').column('instance_uuid').execute()
+  await db.schema
+    .createIndex('instance_ports_instance')
+    .on('instance_ports')
+    .column('instance_uuid')
+    .execute()
 
   await withSerialId(dialect, db.schema.createTable('server_groups'))
     .addColumn('uuid', text, (c) => c.notNull().unique())
@@ -191,5 +211,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('created_at', text, (c) => c.notNull())
     .addColumn('updated_at', text, (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('migrations_instance').on('migrations').column('instance_uuid').execute()
+  await db.schema
+    .createIndex('migrations_instance')
+    .on('migrations')
+    .column('instance_uuid')
+    .execute()
 }

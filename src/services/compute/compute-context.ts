@@ -1,8 +1,16 @@
 import type { Logger } from 'pino'
 import type { Bus } from '../../bus/bus.js'
 import type { GroupValues } from '../../config/option.js'
-import type { computeGroup, computeQuotaGroup, fakeDriverGroup } from '../../config/groups/compute.js'
-import type { filterSchedulerGroup, placementGroup, schedulerGroup } from '../../config/groups/scheduler.js'
+import type {
+  computeGroup,
+  computeQuotaGroup,
+  fakeDriverGroup,
+} from '../../config/groups/compute.js'
+import type {
+  filterSchedulerGroup,
+  placementGroup,
+  schedulerGroup,
+} from '../../config/groups/scheduler.js'
 import type { Db } from '../../db/database.js'
 import type { ImageApi } from '../image/image-api.js'
 import type { NetworkContext } from '../network/network-context.js'

@@ -13,7 +13,7 @@ export interface ComputeService {
 }
 
 /** The compute API of one process (Nova v2.1). */
-export function createComputeService(ctx: ComputeContext): ComputeService {
+export async function createComputeService(ctx: ComputeContext): Promise<ComputeService> {
   return {
     ctx,
     routes: computeRoutes(ctx),

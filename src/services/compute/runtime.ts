@@ -18,6 +18,8 @@ export interface ComputeRuntime {
  * Starts the background parts of compute in this process: conductor, scheduler
  * and compute workers (owned by the boot-path work).
  */
-export async function startComputeRuntime(_options: ComputeRuntimeOptions): Promise<ComputeRuntime> {
+export async function startComputeRuntime(
+  _options: ComputeRuntimeOptions,
+): Promise<ComputeRuntime> {
   return { async close() {} }
 }

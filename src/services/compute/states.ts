@@ -119,7 +119,9 @@ export function serverStatus(vmState: string, taskState: string | null): string 
 }
 
 /** status filter → the vm_states (and task_states) it selects, for list filters. */
-export function statesForStatus(status: string): { vmStates: string[]; taskStates?: string[] } | undefined {
+export function statesForStatus(
+  status: string,
+): { vmStates: string[]; taskStates?: string[] } | undefined {
   const upper = status.toUpperCase()
   const vmStates: string[] = []
   const taskStates: string[] = []

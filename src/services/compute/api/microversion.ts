@@ -29,7 +29,8 @@ export function negotiateMicroversion(request: FastifyRequest, reply: FastifyRep
     }
   }
   const legacy = request.headers['x-openstack-nova-api-version']
-  if (requested === undefined && typeof legacy === 'string' && legacy.trim() !== '') requested = legacy.trim()
+  if (requested === undefined && typeof legacy === 'string' && legacy.trim() !== '')
+    requested = legacy.trim()
   let minor = 1
   if (requested !== undefined) {
     if (requested.toLowerCase() === 'latest') minor = MAX_MINOR

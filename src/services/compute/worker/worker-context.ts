@@ -26,7 +26,13 @@ export interface ConductorClient {
   ): Promise<InstanceRecord>
   /** Instance-action event bookkeeping ("compute_reboot_instance", ...). */
   startEvent(uuid: string, requestId: string, event: string): Promise<void>
-  finishEvent(uuid: string, requestId: string, event: string, result: 'Success' | 'Error', traceback?: string): Promise<void>
+  finishEvent(
+    uuid: string,
+    requestId: string,
+    event: string,
+    result: 'Success' | 'Error',
+    traceback?: string,
+  ): Promise<void>
   /** Sets the `fault` of an instance (shown on ERROR). */
   setFault(uuid: string, fault: { code: number; message: string; details?: string }): Promise<void>
   /** The driver-facing view of an instance (flavor, image, metadata, keys). */
