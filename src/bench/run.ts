@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs'
 import type { LoadResult } from './http-client.js'
 import { benchIdentity } from './identity-bench.js'
 import { benchNetwork } from './network-bench.js'
+import { benchCompute } from './compute-bench.js'
 
 const seconds = Number(process.env['NUBIS_BENCH_SECONDS'] ?? '5')
 const fmt = (r: LoadResult): string =>
@@ -32,4 +33,12 @@ results['network'] = net
 console.log('network')
 console.log(`  port create, POST /v2.0/ports (10)   ${fmt(net.portCreate)}`)
 console.log(`  GET /v2.0/ports with ${net.listedPorts} ports (1)  ${fmt(net.listPorts)}`)
+const cmp = await benchCompute(seconds)
+results['compute'] = cmp
+console.log('compute (fake driver, 4 nodes)')
+console.log(`  create → ACTIVE, networks none (1)   ${fmt(cmp.bootNoNetwork)}`)
+console.log(`  create → ACTIVE, one NIC (1)         ${fmt(cmp.bootWithNetwork)}`)
+console.log(`  200 servers, 10 in flight            ${cmp.boot200.perSecond.toFixed(1)} servers/s (${cmp.boot200.servers} ACTIVE, ${cmp.boot200.errors} failed, ${cmp.boot200.seconds.toFixed(1)} s)`)
+console.log(`  GET /servers/detail, ${cmp.listedServers} servers (1) ${fmt(cmp.listDetail)}`)
+console.log(`  RSS of nubis serve afterwards        ${cmp.rssMiB.toFixed(0)} MiB`)
 writeFileSync('bench-results.json', JSON.stringify(results, null, 2))

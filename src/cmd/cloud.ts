@@ -153,6 +153,15 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       },
       logger: logger.child({ service: 'network' }),
     })
+    const volume = await createVolumeService({
+      db: database.db,
+      bus,
+      config,
+      logger: logger.child({ service: 'volume' }),
+      dataDir,
+      image: image.api,
+      publicUrl: base,
+    })
     const compute = await createComputeService({
       db: database.db,
       bus,
@@ -167,6 +176,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       logger: logger.child({ service: 'compute' }),
       image: image.api,
       network: network.ctx,
+      volume: volume.compute,
       publicUrl: base,
     })
     const computeRuntime = await startComputeRuntime({
@@ -174,15 +184,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       logger: logger.child({ service: 'compute' }),
       conductor: true,
       workers: true,
-    })
-    const volume = await createVolumeService({
-      db: database.db,
-      bus,
       config,
-      logger: logger.child({ service: 'volume' }),
-      dataDir,
-      image: image.api,
-      publicUrl: base,
     })
     const app = await buildApp({
       logger,

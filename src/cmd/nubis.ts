@@ -13,6 +13,7 @@ import { openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { bootstrapIdentity, createIdentityService } from '../services/identity/index.js'
 import { KeyRepository } from '../services/identity/token/key-repository.js'
+import { runComputeWorker } from './compute-worker.js'
 import { serve } from './serve.js'
 
 interface GlobalOpts {
@@ -54,6 +55,14 @@ program
   .option('-d, --data-dir <dir>', 'data directory')
   .option('-l, --listen <host:port>', 'API listener')
   .action(async (local: GlobalOpts) => serve(config({ ...program.opts<GlobalOpts>(), ...local })))
+
+program
+  .command('compute')
+  .description('run only the compute workers of [compute] compute_driver (no database; needs a shared bus)')
+  .option('-c, --config <file>', 'INI config file')
+  .action(async (local: GlobalOpts) =>
+    runComputeWorker(config({ ...program.opts<GlobalOpts>(), ...local })),
+  )
 
 program
   .command('version')

@@ -33,6 +33,10 @@ export const computeGroup = defineGroup('compute', 'Compute service and workers.
     'Fail the build when network-vif-plugged does not arrive in time.',
     true,
   ),
+  allow_resize_to_same_host: opt.bool(
+    'Let resize and cold migration pick the host the server is on (Nova [DEFAULT] allow_resize_to_same_host).',
+    false,
+  ),
   create_default_flavors: opt.bool('Create m1.tiny … m1.xlarge on first start.', true),
   max_local_block_devices: opt.int('Maximum local block devices per server (-1: unlimited).', 3, {
     min: -1,

@@ -12,8 +12,8 @@ import {
 import { glanceStoreGroup, imageConversionGroup, imageGroup } from './image.js'
 import { computeGroup, computeQuotaGroup, fakeDriverGroup } from './compute.js'
 import { filterSchedulerGroup, placementGroup, schedulerGroup } from './scheduler.js'
-import { volumeGroup } from './volume.js'
-import { vmwareGroup } from './vmware.js'
+import { fileBackendGroup, volumeGroup } from './volume.js'
+import { ml2VmwareGroup, vmwareGroup } from './vmware.js'
 
 /** Every group Nubis knows; a section not listed here is an error in the file. */
 export const allGroups = [
@@ -37,7 +37,9 @@ export const allGroups = [
   schedulerGroup,
   placementGroup,
   volumeGroup,
+  fileBackendGroup,
   vmwareGroup,
+  ml2VmwareGroup,
 ] as const
 
 export { databaseGroup, defaultGroup, identityGroup, securityComplianceGroup }
@@ -52,5 +54,5 @@ export {
 }
 export { computeGroup, computeQuotaGroup, fakeDriverGroup }
 export { filterSchedulerGroup, placementGroup, schedulerGroup }
-export { volumeGroup }
-export { vmwareGroup }
+export { fileBackendGroup, volumeGroup }
+export { ml2VmwareGroup, vmwareGroup }

@@ -2,20 +2,25 @@ import { defineGroup, opt } from '../option.js'
 
 /** Nova's [filter_scheduler] and the placement allocation ratios (seed 002 values). */
 export const filterSchedulerGroup = defineGroup('filter_scheduler', 'The filter scheduler.', {
-  enabled_filters: opt.list('Filters applied in order, by name.', [
-    'RetryFilter',
-    'AvailabilityZoneFilter',
-    'ComputeFilter',
-    'ComputeCapabilitiesFilter',
-    'ImagePropertiesFilter',
-    'ServerGroupAntiAffinityFilter',
-    'ServerGroupAffinityFilter',
-    'SameHostFilter',
-    'DifferentHostFilter',
-    'RamFilter',
-    'DiskFilter',
-    'CoreFilter',
-  ]),
+  enabled_filters: opt.list(
+    'Filters applied in order, by name (unknown names stop the scheduler at start). Also: ' +
+      'AggregateInstanceExtraSpecsFilter, AllHostsFilter.',
+    [
+      'RetryFilter',
+      'AvailabilityZoneFilter',
+      'ComputeFilter',
+      'ComputeCapabilitiesFilter',
+      'ImagePropertiesFilter',
+      'ServerGroupAntiAffinityFilter',
+      'ServerGroupAffinityFilter',
+      'SameHostFilter',
+      'DifferentHostFilter',
+      'RamFilter',
+      'DiskFilter',
+      'CoreFilter',
+      'ClusterHostFitFilter',
+    ],
+  ),
   weight_classes: opt.list('Weighers, by name.', [
     'RAMWeigher',
     'CPUWeigher',

@@ -14,6 +14,7 @@ import type {
 import type { Db } from '../../db/database.js'
 import type { ImageApi } from '../image/image-api.js'
 import type { NetworkContext } from '../network/network-context.js'
+import type { VolumeComputeApi } from '../volume/index.js'
 
 export interface ComputeConfig {
   readonly compute: GroupValues<typeof computeGroup>
@@ -38,6 +39,8 @@ export interface ComputeContext {
   readonly image: ImageApi
   /** The network service, when this process runs one (absent: only `networks: none` works). */
   readonly network?: NetworkContext
+  /** The block storage service, when this process runs one (volume attach, boot from volume). */
+  readonly volume?: VolumeComputeApi
   /** Base URL of this cloud (e.g. http://127.0.0.1:5000) for links. */
   readonly publicUrl: string
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { computeRoutes } from './api/routes.js'
 import type { ComputeContext } from './compute-context.js'
+import { ensureDefaultFlavors } from './flavors-defaults.js'
 
 export type { ComputeConfig, ComputeContext } from './compute-context.js'
 
@@ -14,6 +15,7 @@ export interface ComputeService {
 
 /** The compute API of one process (Nova v2.1). */
 export async function createComputeService(ctx: ComputeContext): Promise<ComputeService> {
+  if (ctx.config.compute.create_default_flavors) await ensureDefaultFlavors(ctx.db)
   return {
     ctx,
     routes: computeRoutes(ctx),

@@ -1,5 +1,12 @@
 import type { Logger } from 'pino'
+import type { Subscription } from '../../bus/bus.js'
+import { computeGroup, fakeDriverGroup } from '../../config/groups/compute.js'
+import type { Group, GroupValues } from '../../config/option.js'
+import type { DriverConfigSource } from '../../virt/registry.js'
+import { startConductor } from '../conductor/index.js'
+import { startScheduler } from '../scheduler/index.js'
 import type { ComputeContext } from './compute-context.js'
+import { startComputeWorkers, type ComputeWorkers } from './worker/compute-workers.js'
 
 export interface ComputeRuntimeOptions {
   readonly ctx: ComputeContext
@@ -8,18 +15,68 @@ export interface ComputeRuntimeOptions {
   readonly conductor: boolean
   /** Run compute workers for `[compute] compute_driver` in this process. */
   readonly workers: boolean
+  /**
+   * The process configuration, for drivers that read their own group ([vmware]).
+   * Without it only the groups in ctx.config are available (enough for `fake`).
+   */
+  readonly config?: DriverConfigSource
+  /** Host name of the conductor/scheduler service rows (default: the machine's). */
+  readonly host?: string
 }
 
 export interface ComputeRuntime {
+  /** The compute workers of this process, when it runs them. */
+  readonly workers: ComputeWorkers | undefined
   close(): Promise<void>
 }
 
+/** ctx.config seen as a configuration source (for drivers when no full Config was given). */
+function contextConfig(ctx: ComputeContext): DriverConfigSource {
+  const known = new Map<string, unknown>([
+    [computeGroup.name, ctx.config.compute],
+    [fakeDriverGroup.name, ctx.config.fake],
+  ])
+  return {
+    get<G extends Group>(group: G): GroupValues<G> {
+      const v = known.get(group.name)
+      if (v === undefined)
+        throw new Error(`config group [${group.name}] is not available to compute`)
+      return v as GroupValues<G>
+    },
+  }
+}
+
 /**
- * Starts the background parts of compute in this process: conductor, scheduler
- * and compute workers (owned by the boot-path work).
+ * Starts the background parts of compute in this process: conductor and
+ * scheduler (they share the database), and compute workers (bus only).
  */
-export async function startComputeRuntime(
-  _options: ComputeRuntimeOptions,
-): Promise<ComputeRuntime> {
-  return { async close() {} }
+export async function startComputeRuntime(options: ComputeRuntimeOptions): Promise<ComputeRuntime> {
+  const { ctx } = options
+  const subs: Subscription[] = []
+  let workers: ComputeWorkers | undefined
+  try {
+    if (options.conductor) {
+      subs.push(await startConductor(ctx, options.host !== undefined ? { host: options.host } : {}))
+      subs.push(
+        await startScheduler(ctx, options.host !== undefined ? { server: options.host } : {}),
+      )
+    }
+    if (options.workers)
+      workers = await startComputeWorkers({
+        bus: ctx.bus,
+        compute: ctx.config.compute,
+        driverConfig: options.config ?? contextConfig(ctx),
+        logger: options.logger,
+      })
+  } catch (err) {
+    await Promise.allSettled(subs.map((s) => s.close()))
+    throw err
+  }
+  return {
+    workers,
+    async close() {
+      await workers?.close()
+      for (const s of subs.reverse()) await s.close()
+    },
+  }
 }

@@ -3,6 +3,7 @@ import type { JsonValue } from '../../../bus/bus.js'
 import type { ComputeDriver, InstanceSpec, Vif, BlockDevice } from '../../../virt/driver.js'
 import type { InstanceTable } from '../../../db/compute-schema.js'
 import type { ComputeMethod, ComputeMethods } from '../rpc.js'
+import type { InstanceEvents } from './instance-events.js'
 
 /** An instance row as it crosses the bus (JSON columns still as text). */
 export type InstanceRecord = InstanceTable
@@ -54,6 +55,19 @@ export interface WorkerContext {
   readonly logger: Logger
   /** Asks for an immediate resource report of this node (after a claim-changing action). */
   reportResources(): void
+  /** External events (network-vif-plugged, ...) builds and actions wait for. */
+  readonly instanceEvents: InstanceEvents
+  /** The [compute] options handlers honour. */
+  readonly options: WorkerOptions
+}
+
+/** The [compute] options a compute worker reads (it has no other configuration access). */
+export interface WorkerOptions {
+  readonly reportInterval: number
+  readonly resourceReportInterval: number
+  readonly syncPowerStateInterval: number
+  readonly vifPluggingTimeout: number
+  readonly vifPluggingIsFatal: boolean
 }
 
 export type WorkerHandler<M extends ComputeMethod> = (

@@ -12,6 +12,7 @@ type Factory = () => Promise<MechanismDriver>
 const MECHANISM_DRIVERS: Readonly<Record<string, Factory>> = {
   logger: async () => (await import('./mechanisms/logger.js')).createLoggerDriver(),
   noop: async () => (await import('./mechanisms/noop.js')).createNoopDriver(),
+  vsphere_dvs: async () => (await import('./mechanisms/vsphere-dvs.js')).createVsphereDvsDriver(),
 }
 
 /** Names accepted in [ml2] mechanism_drivers. */

@@ -1,15 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { readFileSync } from 'node:fs'
 import { Agent, request, type Dispatcher } from 'undici'
-import {
-  el,
-  envelope,
-  moRef,
-  parseResponse,
-  text,
-  Vim25Fault,
-  type MoRef,
-  type XmlNode,
-} from './soap.js'
+import { isFault, TRANSIENT_FAULTS, vimFault, Vim25Fault } from './faults.js'
+import { retrieveAll, type ObjectContent } from './property-collector.js'
+import { el, envelope, moRef, parseResponse, text, type MoRef, type XmlNode } from './soap.js'
+import { TaskWaiter, type TaskResult } from './task-waiter.js'
 
 export interface SessionOptions {
   /** `https://vcenter[:port]` (the SDK is at /sdk). */
@@ -20,8 +15,14 @@ export interface SessionOptions {
   readonly insecure?: boolean
   /** PEM bundle to verify vCenter's certificate with. */
   readonly caFile?: string
-  /** Retries of a call that failed on the network. */
+  /** Retries of a call that failed on the network or with a transient fault ([vmware] api_retry_count). */
   readonly retries?: number
+  /** First back-off between retries (doubles each time). */
+  readonly retryDelayMs?: number
+  /** Seconds between keep-alive calls on an idle session (0: none). */
+  readonly keepAliveSec?: number
+  /** Longest wait of one WaitForUpdatesEx while a task runs ([vmware] task_poll_interval). */
+  readonly taskPollSec?: number
 }
 
 /** What RetrieveServiceContent returns that Nubis uses. */
@@ -31,14 +32,41 @@ export interface ServiceContent {
   readonly fileManager: MoRef
   readonly propertyCollector: MoRef
   readonly rootFolder: MoRef
+  readonly viewManager: MoRef
+  readonly virtualDiskManager: MoRef
+  /** vCenter's instance uuid (about.instanceUuid): Nova's hypervisor_hostname suffix. */
+  readonly instanceUuid: string
+  readonly apiVersion: string
+}
+
+export interface CallOptions {
+  /** Give up (Vim25Fault 'Timeout') when vCenter has not answered in this time. */
+  readonly timeoutMs?: number
+}
+
+/** SOAP round trips, in total and per method. */
+export interface CallStats {
+  total: number
+  readonly byMethod: Map<string, number>
 }
 
 const SERVICE_INSTANCE: MoRef = { type: 'ServiceInstance', value: 'ServiceInstance' }
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+])
 
 /**
  * A logged-in vim25 SOAP session: one keep-alive connection pool, the
- * `vmware_soap_session` cookie, and a transparent re-login when vCenter
- * drops the session (NotAuthenticated). The HTTP dispatcher is shared with
+ * `vmware_soap_session` cookie, a transparent (single-flight) re-login when
+ * vCenter drops the session — as a NotAuthenticated fault or, from
+ * RetrievePropertiesEx, as a `missingSet` — bounded retries with back-off,
+ * and a count of SOAP round trips. The HTTP dispatcher is shared with
  * datastore file transfers, which need the same cookie.
  */
 export class Vim25Session {
@@ -46,6 +74,15 @@ export class Vim25Session {
   readonly dispatcher: Dispatcher
   #cookie: string | undefined
   #content: ServiceContent | undefined
+  #relogin: Promise<void> | undefined
+  #keepAlive: NodeJS.Timeout | undefined
+  #lastCall = Date.now()
+  #waiter: TaskWaiter | undefined
+  /** Every SOAP round trip of this session (tests and benchmarks read it). */
+  readonly stats: CallStats = { total: 0, byMethod: new Map() }
+  /** Logins done (the first one included). */
+  logins = 0
+  readonly #scope = new AsyncLocalStorage<CallStats>()
 
   private constructor(opts: SessionOptions) {
     this.#opts = opts
@@ -56,10 +93,23 @@ export class Vim25Session {
     })
   }
 
-  /** Connects and logs in; rejects with Vim25Fault('InvalidLogin') on bad credentials. */
+  /** Connects and logs in; rejects with InvalidLogin on bad credentials. */
   static async create(opts: SessionOptions): Promise<Vim25Session> {
     const s = new Vim25Session(opts)
-    await s.#login()
+    try {
+      await s.#login()
+    } catch (err) {
+      await s.dispatcher.close()
+      throw err
+    }
+    const every = (opts.keepAliveSec ?? 600) * 1000
+    if (every > 0) {
+      s.#keepAlive = setInterval(() => {
+        if (Date.now() - s.#lastCall < every) return
+        s.call('CurrentTime', SERVICE_INSTANCE).catch(() => undefined)
+      }, every)
+      s.#keepAlive.unref()
+    }
     return s
   }
 
@@ -77,6 +127,20 @@ export class Vim25Session {
     return this.#cookie ?? ''
   }
 
+  get taskPollSec(): number {
+    return this.#opts.taskPollSec ?? 5
+  }
+
+  /**
+   * Runs `fn` and counts the SOAP round trips made inside it (and only
+   * inside it: concurrent work elsewhere is not counted).
+   */
+  async count<T>(fn: () => Promise<T>): Promise<{ result: T; calls: CallStats }> {
+    const calls: CallStats = { total: 0, byMethod: new Map() }
+    const result = await this.#scope.run(calls, fn)
+    return { result, calls }
+  }
+
   async #login(): Promise<void> {
     const sc = (await this.#post('RetrieveServiceContent', SERVICE_INSTANCE, '')) as Record<
       string,
@@ -87,12 +151,17 @@ export class Vim25Session {
       if (!r) throw new Vim25Fault('InvalidResponse', `ServiceContent has no ${k}`)
       return r
     }
+    const about = sc['about'] as Record<string, XmlNode> | undefined
     this.#content = {
       sessionManager: need('sessionManager'),
       searchIndex: need('searchIndex'),
       fileManager: need('fileManager'),
       propertyCollector: need('propertyCollector'),
       rootFolder: need('rootFolder'),
+      viewManager: need('viewManager'),
+      virtualDiskManager: need('virtualDiskManager'),
+      instanceUuid: text(about?.['instanceUuid']) ?? 'vcenter',
+      apiVersion: text(about?.['apiVersion']) ?? '',
     }
     this.#cookie = undefined
     await this.#post(
@@ -100,95 +169,148 @@ export class Vim25Session {
       this.#content.sessionManager,
       el('userName', this.#opts.username) + el('password', this.#opts.password),
     )
+    this.logins++
+  }
+
+  /** Re-logs in once for everyone who noticed the expired session at the same time. */
+  async relogin(): Promise<void> {
+    this.#relogin ??= this.#login().finally(() => {
+      this.#relogin = undefined
+    })
+    return this.#relogin
   }
 
   /** Calls a vim25 method; re-logs in once if the session expired. */
-  async call(method: string, self: MoRef, args = ''): Promise<XmlNode | XmlNode[] | undefined> {
+  async call(
+    method: string,
+    self: MoRef,
+    args = '',
+    opts: CallOptions = {},
+  ): Promise<XmlNode | XmlNode[] | undefined> {
+    if (this.#relogin) await this.#relogin.catch(() => undefined)
     try {
-      return await this.#post(method, self, args)
+      return await this.#post(method, self, args, opts)
     } catch (err) {
-      if (!(err instanceof Vim25Fault) || err.faultName !== 'NotAuthenticated') throw err
-      await this.#login()
-      return this.#post(method, self, args)
+      if (!isFault(err, 'NotAuthenticated')) throw err
+      await this.relogin()
+      return this.#post(method, self, args, opts)
     }
   }
 
-  async #post(method: string, self: MoRef, args: string): Promise<XmlNode | XmlNode[] | undefined> {
+  /** A call that returns a moref (a task, a new object). */
+  async callRef(method: string, self: MoRef, args = ''): Promise<MoRef> {
+    const r = moRef(await this.call(method, self, args))
+    if (!r) throw new Vim25Fault('InvalidResponse', `${method} returned no object reference`)
+    return r
+  }
+
+  #countCall(method: string): void {
+    this.#lastCall = Date.now()
+    for (const s of [this.stats, this.#scope.getStore()]) {
+      if (!s) continue
+      s.total++
+      s.byMethod.set(method, (s.byMethod.get(method) ?? 0) + 1)
+    }
+  }
+
+  async #post(
+    method: string,
+    self: MoRef,
+    args: string,
+    opts: CallOptions = {},
+  ): Promise<XmlNode | XmlNode[] | undefined> {
     const retries = this.#opts.retries ?? 2
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await request(`${this.baseUrl}/sdk`, {
-          method: 'POST',
-          dispatcher: this.dispatcher,
-          headers: {
-            'content-type': 'text/xml; charset=utf-8',
-            soapaction: 'urn:vim25/6.5',
-            ...(this.#cookie ? { cookie: this.#cookie } : {}),
-          },
-          body: envelope(method, self, args),
-        })
+        this.#countCall(method)
+        let res
+        try {
+          res = await request(`${this.baseUrl}/sdk`, {
+            method: 'POST',
+            dispatcher: this.dispatcher,
+            headers: {
+              'content-type': 'text/xml; charset=utf-8',
+              soapaction: 'urn:vim25/6.5',
+              ...(this.#cookie ? { cookie: this.#cookie } : {}),
+            },
+            body: envelope(method, self, args),
+            headersTimeout: opts.timeoutMs ?? 300_000,
+            bodyTimeout: opts.timeoutMs ?? 300_000,
+          })
+        } catch (err) {
+          const code = (err as { code?: string }).code
+          if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+            throw vimFault('Timeout', `${method}: no answer from ${this.baseUrl} in time`)
+          if (code && NETWORK_CODES.has(code))
+            throw vimFault('NetworkError', `${method}: ${code} talking to ${this.baseUrl}`)
+          throw err
+        }
         const setCookie = res.headers['set-cookie']
         const c = (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).find((x) =>
           x.startsWith('vmware_soap_session='),
         )
         if (c) this.#cookie = c.split(';')[0]
-        return parseResponse(method, await res.body.text())
+        const body = await res.body.text()
+        if (res.statusCode !== 200 && !body.includes('Envelope'))
+          throw vimFault('HttpError', `${method}: HTTP ${res.statusCode} from ${this.baseUrl}`)
+        return parseResponse(method, body)
       } catch (err) {
-        if (err instanceof Vim25Fault || attempt >= retries) throw err
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt))
+        if (!(err instanceof Vim25Fault) || !TRANSIENT_FAULTS.has(err.faultName)) throw err
+        if (attempt >= retries) throw err
+        await new Promise((r) => setTimeout(r, (this.#opts.retryDelayMs ?? 200) * 2 ** attempt))
       }
     }
   }
 
-  /** Waits for a task to finish; rejects with the task's fault. */
-  async waitForTask(task: MoRef, timeoutMs = 600_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
-      const info = await this.property(task, 'info')
-      const state =
-        typeof info === 'object' && !Array.isArray(info) ? text(info['state']) : undefined
-      if (state === 'success') return
-      if (state === 'error') {
-        const error = (info as Record<string, XmlNode>)['error'] as
-          Record<string, XmlNode> | undefined
-        const fault = error?.['fault'] as Record<string, XmlNode> | undefined
-        const name = typeof fault?.['@_type'] === 'string' ? fault['@_type'] : 'TaskFailed'
-        throw new Vim25Fault(name, text(error?.['localizedMessage']) ?? `task ${task.value} failed`)
-      }
-      if (Date.now() > deadline)
-        throw new Vim25Fault('Timeout', `task ${task.value} did not finish`)
-      await new Promise((r) => setTimeout(r, delay))
-    }
+  /**
+   * RetrievePropertiesEx over `specSet` (raw XML of PropertyFilterSpec),
+   * following ContinueRetrievePropertiesEx tokens to the end, so no object
+   * is ever dropped (Nova stopped at the first 100).
+   */
+  async retrieve(specSet: string, maxObjects = 100): Promise<ObjectContent[]> {
+    return retrieveAll(this, specSet, maxObjects)
   }
 
-  /** One property of one object (RetrievePropertiesEx). */
-  async property(obj: MoRef, path: string): Promise<XmlNode | XmlNode[] | undefined> {
+  /** Properties of one object; a deleted object → ManagedObjectNotFound. */
+  async properties(
+    obj: MoRef,
+    paths: readonly string[],
+  ): Promise<Map<string, XmlNode | XmlNode[]>> {
     const spec =
-      `<specSet><propSet><type>${obj.type}</type><pathSet>${path}</pathSet></propSet>` +
-      `<objectSet><obj type="${obj.type}">${obj.value}</obj></objectSet></specSet><options/>`
-    const res = await this.call('RetrievePropertiesEx', this.content.propertyCollector, spec)
-    const objects = (res as Record<string, XmlNode | XmlNode[]> | undefined)?.['objects'] as
-      Record<string, XmlNode> | undefined
-    const missing = objects?.['missingSet'] as Record<string, XmlNode> | undefined
-    if (missing) {
-      const fault = (missing['fault'] as Record<string, XmlNode> | undefined)?.['fault'] as
-        Record<string, XmlNode> | undefined
-      const name = typeof fault?.['@_type'] === 'string' ? fault['@_type'] : 'InvalidProperty'
-      // vcsim answers an expired session here instead of faulting.
-      if (name === 'NotAuthenticated') {
-        await this.#login()
-        return this.property(obj, path)
-      }
-      throw new Vim25Fault(name, `cannot read ${path} of ${obj.value}`)
-    }
-    const prop = objects?.['propSet'] as Record<string, XmlNode> | undefined
-    return prop?.['val']
+      `<specSet><propSet><type>${obj.type}</type>${el('pathSet', paths)}</propSet>` +
+      `<objectSet>${`<obj type="${obj.type}">${obj.value}</obj>`}</objectSet></specSet>`
+    const [o] = await this.retrieve(spec)
+    if (!o) throw vimFault('ManagedObjectNotFound', `${obj.type} ${obj.value} not found`)
+    const bad = o.missing.find((m) => m.fault !== 'InvalidProperty' || paths.length === 1)
+    if (bad) throw vimFault(bad.fault, `cannot read ${bad.path} of ${obj.type} ${obj.value}`)
+    return o.props
+  }
+
+  /** One property of one object (undefined when unset). */
+  async property(obj: MoRef, path: string): Promise<XmlNode | XmlNode[] | undefined> {
+    return (await this.properties(obj, [path])).get(path)
+  }
+
+  /**
+   * Waits for a task to finish, through the property collector (no sleeping
+   * poll loop); resolves with `info.result`, rejects with the task's typed fault.
+   */
+  async waitForTask(task: MoRef, timeoutMs = 3_600_000): Promise<TaskResult> {
+    this.#waiter ??= new TaskWaiter(this)
+    return this.#waiter.wait(task, timeoutMs)
+  }
+
+  /** Starts a `*_Task` method and waits for it. */
+  async runTask(method: string, self: MoRef, args = ''): Promise<TaskResult> {
+    return this.waitForTask(await this.callRef(method, self, args))
   }
 
   /** Logs out and closes connections. */
   async close(): Promise<void> {
+    if (this.#keepAlive) clearInterval(this.#keepAlive)
+    await this.#waiter?.close()
     if (this.#content && this.#cookie)
-      await this.call('Logout', this.#content.sessionManager).catch(() => undefined)
+      await this.#post('Logout', this.#content.sessionManager, '').catch(() => undefined)
     await this.dispatcher.close()
   }
 }

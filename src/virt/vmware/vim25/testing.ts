@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { Agent, request } from 'undici'
+
+const insecure = new Agent({ connect: { rejectUnauthorized: false } })
 
 /** A vcsim (VMware's vCenter simulator) started for one test file. */
 export interface Vcsim {
@@ -10,6 +13,13 @@ export interface Vcsim {
   /** host:port, as [glance_store] vmware_server_host takes it. */
   readonly host: string
   stop(): Promise<void>
+  /** `POST /vcsim/set` (the launcher's test control): flips a host's or VM's runtime state. */
+  set(
+    type: 'HostSystem' | 'VirtualMachine',
+    ref: string,
+    prop: string,
+    value: string,
+  ): Promise<void>
 }
 
 /** The vcsim binary (shared/tools/vcsim/install.sh builds it), or undefined when not built. */
@@ -22,12 +32,13 @@ export function vcsimBinary(): string | undefined {
 }
 
 /**
- * Starts vcsim on a free port and resolves once it printed its URL. Stop it
+ * Starts vcsim on a free port (extra launcher flags in `args`, e.g.
+ * `['-cluster', '2', '-host', '3']`) and resolves once it printed its URL. Stop it
  * with `stop()` (SIGTERM to this child only; vcsim then removes its
  * temporary datastore directories).
  */
-export async function startVcsim(bin: string): Promise<Vcsim> {
-  const child: ChildProcess = spawn(bin, ['-l', '127.0.0.1:0'], {
+export async function startVcsim(bin: string, args: readonly string[] = []): Promise<Vcsim> {
+  const child: ChildProcess = spawn(bin, ['-l', '127.0.0.1:0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const url = await new Promise<string>((resolve, reject) => {
@@ -46,6 +57,13 @@ export async function startVcsim(bin: string): Promise<Vcsim> {
   return {
     url,
     host: url.replace(/^https?:\/\//, ''),
+    async set(type, ref, prop, value) {
+      const q = new URLSearchParams({ type, ref, prop, value })
+      const res = await request(`${url}/vcsim/set?${q}`, { method: 'POST', dispatcher: insecure })
+      const body = await res.body.text()
+      if (res.statusCode !== 200)
+        throw new Error(`vcsim set ${prop}: HTTP ${res.statusCode} ${body}`)
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve()

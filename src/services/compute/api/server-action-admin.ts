@@ -1,0 +1,97 @@
+import { Type } from '@sinclair/typebox'
+import {
+  changePassword,
+  GoneError,
+  injectNetworkInfo,
+  resetState,
+  restoreServer,
+} from '../actions/admin-actions.js'
+import { addFixedIp, removeFixedIp } from '../actions/fixed-ip-actions.js'
+import { lockServer, unlockServer } from '../actions/lock-actions.js'
+import { changeServerSecurityGroup } from '../actions/security-group-actions.js'
+import { deleteServer } from '../servers-delete.js'
+import type { ServerActions } from './server-action-types.js'
+
+const SG_NAME = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 255 }) },
+  { additionalProperties: true },
+)
+
+/** lock/unlock, os-resetState, add/removeFixedIp, resetNetwork, injectNetworkInfo, changePassword, security groups, restore. */
+export const adminActions: ServerActions = {
+  lock: {
+    async run({ ctx, caller, serverId }) {
+      await lockServer(ctx, caller, serverId)
+    },
+  },
+  unlock: {
+    async run({ ctx, caller, serverId }) {
+      await unlockServer(ctx, caller, serverId)
+    },
+  },
+  'os-resetState': {
+    schema: Type.Object(
+      { state: Type.Union([Type.Literal('active'), Type.Literal('error')]) },
+      { additionalProperties: false },
+    ),
+    async run({ ctx, caller, serverId, value }) {
+      await resetState(ctx, caller, serverId, (value as { state: 'active' | 'error' }).state)
+    },
+  },
+  resetNetwork: {
+    async run() {
+      throw new GoneError('Gone')
+    },
+  },
+  injectNetworkInfo: {
+    async run({ ctx, caller, serverId }) {
+      await injectNetworkInfo(ctx, caller, serverId)
+    },
+  },
+  changePassword: {
+    schema: Type.Object({ adminPass: Type.String() }, { additionalProperties: false }),
+    async run({ ctx, caller, serverId }) {
+      await changePassword(ctx, caller, serverId)
+    },
+  },
+  addSecurityGroup: {
+    schema: SG_NAME,
+    async run({ ctx, caller, serverId, value }) {
+      await changeServerSecurityGroup(ctx, caller, serverId, (value as { name: string }).name, true)
+    },
+  },
+  removeSecurityGroup: {
+    schema: SG_NAME,
+    async run({ ctx, caller, serverId, value }) {
+      await changeServerSecurityGroup(ctx, caller, serverId, (value as { name: string }).name, false)
+    },
+  },
+  forceDelete: {
+    async run({ ctx, caller, serverId }) {
+      // Deferred delete is off ([DEFAULT] reclaim_instance_interval 0): a force delete is a delete.
+      await deleteServer(ctx, caller.auth, serverId, caller.requestId)
+    },
+  },
+  addFixedIp: {
+    maxVersion: 43,
+    schema: Type.Object(
+      { networkId: Type.Union([Type.String({ minLength: 1 }), Type.Integer()]) },
+      { additionalProperties: false },
+    ),
+    async run({ ctx, caller, serverId, value }) {
+      await addFixedIp(ctx, caller, serverId, String((value as { networkId: string | number }).networkId))
+    },
+  },
+  removeFixedIp: {
+    maxVersion: 43,
+    schema: Type.Object({ address: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    async run({ ctx, caller, serverId, value }) {
+      await removeFixedIp(ctx, caller, serverId, (value as { address: string }).address)
+    },
+  },
+  restore: {
+    async run({ ctx, caller, serverId }) {
+      await restoreServer(ctx, caller, serverId)
+    },
+  },
+}

@@ -1,0 +1,52 @@
+import type { RequestedNetworks } from './rpc.js'
+
+/** One block_device_mapping_v2 entry, normalised (nova/block_device.py BlockDeviceDict.from_api). */
+export interface BdmRequest {
+  readonly sourceType: 'image' | 'volume' | 'snapshot' | 'blank'
+  readonly destinationType: 'local' | 'volume'
+  /** uuid of the image/volume/snapshot (absent for blank). */
+  readonly uuid?: string
+  readonly bootIndex: number | null
+  readonly volumeSize?: number
+  readonly deviceName?: string
+  readonly deviceType?: string
+  readonly diskBus?: string
+  readonly guestFormat?: string
+  readonly deleteOnTermination: boolean
+  readonly tag?: string
+}
+
+/** A validated POST /servers body, independent of the microversion it came in. */
+export interface CreateServerRequest {
+  readonly name: string
+  readonly description: string | null
+  /** '' for boot from volume. */
+  readonly imageRef: string
+  readonly flavorRef: string
+  readonly adminPass: string
+  readonly metadata: Readonly<Record<string, string>>
+  readonly networks: RequestedNetworks
+  /** True when the client asked for 'auto' by name (2.37+): then no network to use is an error. */
+  readonly autoRequested: boolean
+  readonly accessIPv4: string | null
+  readonly accessIPv6: string | null
+  readonly availabilityZone?: string
+  readonly bdms: readonly BdmRequest[]
+  readonly configDrive: boolean
+  readonly keyName?: string
+  readonly minCount: number
+  readonly maxCount: number
+  readonly returnReservationId: boolean
+  /** Requested security group names or ids, unique; empty means the project's default. */
+  readonly securityGroups: readonly string[]
+  readonly userData: string | null
+  readonly tags: readonly string[]
+  /** Files to inject (before 2.57); checked against the injected_files quotas, not injected. */
+  readonly personality: ReadonlyArray<{ readonly path: string; readonly contents: string }>
+  readonly hints: {
+    readonly group?: string
+    readonly sameHost?: readonly string[]
+    readonly differentHost?: readonly string[]
+    readonly [k: string]: unknown
+  }
+}

@@ -1,0 +1,132 @@
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import { findSnapshot, updateSnapshotRow } from '../../../db/repositories/volume/snapshots.js'
+import { findVolume, updateVolumeRow } from '../../../db/repositories/volume/volumes.js'
+import type { VolumeDriver } from '../drivers/driver.js'
+import type { VolumeContext } from '../volume-context.js'
+import { PosixBackupStore } from './backup-posix.js'
+import { driverSnapshot, driverVolume } from './driver-refs.js'
+
+/** The posix backup store of this cloud ([volume] backup_posix_path). */
+export function backupStore(ctx: VolumeContext): PosixBackupStore {
+  const root =
+    ctx.conf.backup_posix_path !== '' ? ctx.conf.backup_posix_path : join(ctx.dataDir, 'backups')
+  return new PosixBackupStore(root, ctx.conf.backup_file_size)
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * cinder-backup's work, run by the manager of the volume's backend because
+ * only its driver can read the volume: create (full or incremental), restore
+ * into a volume, delete.
+ */
+export function backupHandlers(ctx: VolumeContext, driver: VolumeDriver, logger: Logger) {
+  const store = backupStore(ctx)
+
+  const restoreInto = async (
+    backupId: string,
+    volumeId: string,
+    previous: string | null,
+  ): Promise<void> => {
+    const vol = await findVolume(ctx.db, volumeId)
+    if (!vol) throw new Error(`Volume ${volumeId} could not be found.`)
+    try {
+      await driver.restoreBackup(await driverVolume(ctx, vol), store.read(backupId))
+      await updateVolumeRow(ctx.db, volumeId, { status: previous ?? 'available' })
+      await ctx.db
+        .updateTable('volume_backups')
+        .set({ status: 'available', restore_volume_id: null })
+        .where('id', '=', backupId)
+        .execute()
+    } catch (err) {
+      logger.error({ err, backupId, volumeId }, 'restore failed')
+      await updateVolumeRow(ctx.db, volumeId, {
+        status: 'error_restoring',
+        status_reason: message(err),
+      })
+      await ctx.db
+        .updateTable('volume_backups')
+        .set({ status: 'available', restore_volume_id: null })
+        .where('id', '=', backupId)
+        .execute()
+    }
+  }
+
+  const handlers = {
+    async create_backup(a: Record<string, unknown>) {
+      const id = String(a['backupId'])
+      const b = await ctx.db
+        .selectFrom('volume_backups')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (!b) return null
+      const vol = await findVolume(ctx.db, b.volume_id)
+      const previous = typeof a['previousStatus'] === 'string' ? a['previousStatus'] : 'available'
+      const snap = b.snapshot_id ? await findSnapshot(ctx.db, b.snapshot_id) : undefined
+      // The volume (or snapshot) is usable again before the backup shows available.
+      const settle = async (): Promise<void> => {
+        if (vol) await updateVolumeRow(ctx.db, vol.id, { status: previous })
+        if (snap) await updateSnapshotRow(ctx.db, snap.id, { status: 'available' })
+      }
+      try {
+        if (!vol) throw new Error(`Volume ${b.volume_id} could not be found.`)
+        const data = await driver.backupSource(
+          await driverVolume(ctx, vol),
+          snap ? driverSnapshot(snap) : undefined,
+        )
+        try {
+          const meta = await store.write(id, data.open(), b.parent_id)
+          await settle()
+          const own = meta.chunks.filter((c) => c.object?.startsWith(`${id}/`) === true).length
+          await ctx.db
+            .updateTable('volume_backups')
+            .set({
+              status: 'available',
+              object_count: own,
+              container: store.root,
+              updated_at: new Date().toISOString(),
+            })
+            .where('id', '=', id)
+            .execute()
+        } finally {
+          await data.release()
+        }
+      } catch (err) {
+        logger.error({ err, backupId: id }, 'backup failed')
+        await store.delete(id).catch(() => undefined)
+        await settle()
+        await ctx.db
+          .updateTable('volume_backups')
+          .set({ status: 'error', fail_reason: message(err) })
+          .where('id', '=', id)
+          .execute()
+      }
+      return null
+    },
+
+    async restore_backup(a: Record<string, unknown>) {
+      await restoreInto(String(a['backupId']), String(a['volumeId']), null)
+      return null
+    },
+
+    async delete_backup(a: Record<string, unknown>) {
+      const id = String(a['backupId'])
+      try {
+        await store.delete(id)
+        await ctx.db.deleteFrom('volume_backups').where('id', '=', id).execute()
+      } catch (err) {
+        await ctx.db
+          .updateTable('volume_backups')
+          .set({ status: 'error_deleting', fail_reason: message(err) })
+          .where('id', '=', id)
+          .execute()
+      }
+      return null
+    },
+  }
+  return { handlers, restoreInto }
+}
