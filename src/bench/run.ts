@@ -8,6 +8,7 @@ import type { LoadResult } from './http-client.js'
 import { benchIdentity } from './identity-bench.js'
 import { benchNetwork } from './network-bench.js'
 import { benchCompute } from './compute-bench.js'
+import { benchScheduler } from './scheduler-bench.js'
 
 const seconds = Number(process.env['NUBIS_BENCH_SECONDS'] ?? '5')
 const fmt = (r: LoadResult): string =>
@@ -41,4 +42,11 @@ console.log(`  create → ACTIVE, one NIC (1)         ${fmt(cmp.bootWithNetwork)
 console.log(`  200 servers, 10 in flight            ${cmp.boot200.perSecond.toFixed(1)} servers/s (${cmp.boot200.servers} ACTIVE, ${cmp.boot200.errors} failed, ${cmp.boot200.seconds.toFixed(1)} s)`)
 console.log(`  GET /servers/detail, ${cmp.listedServers} servers (1) ${fmt(cmp.listDetail)}`)
 console.log(`  RSS of nubis serve afterwards        ${cmp.rssMiB.toFixed(0)} MiB`)
+const sch = await benchScheduler()
+results['scheduler'] = sch
+console.log('scheduler (in-memory SQLite, default filters and weighers)')
+for (const p of sch)
+  console.log(
+    `  ${String(p.nodes).padStart(6)} nodes: decision p50 ${p.decideP50Ms.toFixed(1)} ms p95 ${p.decideP95Ms.toFixed(1)} ms; select_destinations p50 ${p.selectP50Ms.toFixed(1)} ms p95 ${p.selectP95Ms.toFixed(1)} ms; cold load ${p.coldLoadP50Ms.toFixed(0)} ms`,
+  )
 writeFileSync('bench-results.json', JSON.stringify(results, null, 2))

@@ -217,6 +217,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
           prefix: MOUNTS.compute,
           fault: novaFault,
           routes: compute.routes,
+          requestIdHeader: 'x-compute-request-id',
           wwwAuthenticate: `Keystone uri="${base}${MOUNTS.identity}"`,
         },
         {

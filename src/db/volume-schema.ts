@@ -180,6 +180,20 @@ export interface VolumePoolTable {
   updated_at: string
 }
 
+/** User messages (Cinder's /messages, 3.3): why an asynchronous operation failed. */
+export interface VolumeMessageTable {
+  id: string
+  project_id: string
+  request_id: string | null
+  resource_type: string
+  resource_uuid: string | null
+  event_id: string
+  message_level: string
+  user_message: string
+  created_at: string
+  expires_at: string
+}
+
 export interface VolumeTables {
   volume_types: VolumeTypeTable
   volume_type_extra_specs: VolumeTypeExtraSpecTable
@@ -193,4 +207,5 @@ export interface VolumeTables {
   volume_transfers: VolumeTransferTable
   volume_services: VolumeServiceTable
   volume_pools: VolumePoolTable
+  volume_messages: VolumeMessageTable
 }

@@ -14,7 +14,10 @@ export const vmwareGroup = defineGroup('vmware', 'VMware vCenter driver.', {
     'Regular expression selecting the datastores instances may use (empty: all).',
     '',
   ),
-  insecure: opt.bool('Do not verify vCenter\u2019s certificate (ignored when ca_file is set).', false),
+  insecure: opt.bool(
+    'Do not verify vCenter\u2019s certificate (ignored when ca_file is set).',
+    false,
+  ),
   ca_file: opt.string('PEM file with the CA bundle that verifies vCenter\u2019s certificate.', ''),
   task_poll_interval: opt.float(
     'Seconds one WaitForUpdatesEx waits for a running task before asking again.',
@@ -33,6 +36,11 @@ export const vmwareGroup = defineGroup('vmware', 'VMware vCenter driver.', {
   image_cache_subdirectory_name: opt.string(
     'Folder on each datastore holding cached images: <folder>/<image id>/.',
     'vmware_base',
+  ),
+  inventory_resync_interval: opt.int(
+    'Seconds between full re-reads of the live inventory, healing updates vCenter dropped (0: never).',
+    300,
+    { min: 0 },
   ),
   maximum_objects: opt.int('Objects per page of a property-collector query.', 100, { min: 1 }),
   integration_bridge: opt.string(

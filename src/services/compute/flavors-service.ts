@@ -5,7 +5,6 @@ import { newUuid } from '../../common/ids.js'
 import {
   allFlavors,
   deleteFlavorRow,
-  extraSpecsOf,
   flavorByFlavorid,
   flavorByName,
   flavoridsGrantedTo,
@@ -194,4 +193,3 @@ export async function updateFlavorDescription(
   return row
 }
 
-export { extraSpecsOf }

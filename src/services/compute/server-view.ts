@@ -158,7 +158,7 @@ function buildServerView(
     updated: isoTime(row.updated_at),
     addresses: addressesView(row, net, parts.full),
     accessIPv4: row.access_ip_v4 ?? '',
-    accessIPv6: row.access_ip_v6 ?? '',
+    accessIPv6: canonicalIpv6(row.access_ip_v6 ?? ''),
     links: serverLinks(o.computeUrl, row.uuid),
     'OS-DCF:diskConfig': 'MANUAL',
   }
@@ -230,4 +230,14 @@ export function serverUpdateView(
 /** OS-EXT-SRV-ATTR:instance_name: the name of the VM on the hypervisor. */
 function instanceName(uuid: string): string {
   return `instance-${uuid}`
+}
+
+/** Nova stores accessIPv6 through netaddr, so clients read back the compressed form. */
+function canonicalIpv6(ip: string): string {
+  if (ip === '') return ip
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1)
+  } catch {
+    return ip
+  }
 }

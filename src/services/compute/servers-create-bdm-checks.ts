@@ -12,6 +12,7 @@ export async function checkBdmSources(
   ctx: ComputeContext,
   auth: AuthContext,
   bdms: readonly BdmRequest[],
+  microversion: number,
 ): Promise<void> {
   const project = auth.project?.id
   for (const b of bdms) {
@@ -19,13 +20,18 @@ export async function checkBdmSources(
     if (b.sourceType === 'volume') {
       const vol = await ctx.db
         .selectFrom('volumes')
-        .select(['id', 'project_id', 'status'])
+        .select(['id', 'project_id', 'status', 'multiattach'])
         .where('id', '=', b.uuid)
         .executeTakeFirst()
       if (!vol || (!isAdmin(auth) && vol.project_id !== project))
         throw new BadRequestError(
           `Block Device Mapping is Invalid: failed to get volume ${b.uuid}.`,
           { type: 'InvalidBDMVolume' },
+        )
+      if (vol.multiattach === 1 && microversion < 60)
+        throw new BadRequestError(
+          'Multiattach volumes are only supported starting with compute API version 2.60.',
+          { type: 'MultiattachNotSupportedOldMicroversion' },
         )
       if (vol.status !== 'available')
         throw new BadRequestError(

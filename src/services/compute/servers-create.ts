@@ -1,12 +1,13 @@
 import { randomInt } from 'node:crypto'
 import type { AuthContext } from '../../common/auth-context.js'
-import { BadRequestError, ForbiddenError } from '../../common/errors.js'
+import { ForbiddenError } from '../../common/errors.js'
 import { newUuid } from '../../common/ids.js'
 import { toFlavorSpec, type FlavorRecord } from '../../db/repositories/compute/flavors.js'
+import { updateInstance } from '../../db/repositories/compute/instances.js'
 import type { ImageRecord } from '../../db/repositories/image/rows.js'
 import { ensureDefaultSecurityGroup } from '../network/default-security-group.js'
 import type { ComputeContext } from './compute-context.js'
-import { effectiveLimits, type QuotaLimits } from './quotas.js'
+import { effectiveLimits } from './quotas.js'
 import { CONDUCTOR_TOPIC, type RequestSpec, type RequestedNetworks } from './rpc.js'
 import {
   checkFlavor,
@@ -18,9 +19,10 @@ import {
   checkZeroDisk,
 } from './servers-create-checks.js'
 import { checkBdmSources } from './servers-create-bdm-checks.js'
+import { bootDevice, checkLocalDevices, checkPersonality } from './servers-create-rules.js'
 import { checkGroup, checkZone, parseZone } from './servers-create-placement.js'
 import { persistServers, type NewServer } from './servers-create-store.js'
-import type { BdmRequest, CreateServerRequest } from './servers-create-types.js'
+import type { CreateServerRequest } from './servers-create-types.js'
 import { TaskState, VmState } from './states.js'
 
 export interface CreateCaller {
@@ -46,60 +48,15 @@ function reservationId(): string {
 
 /** Nova's utils.sanitize_hostname. */
 function sanitizeHostname(name: string): string {
-  // Latin-1 only, as Nova's encode('latin-1', 'ignore').
-  const h = Array.from(name)
+  // Latin-1 only (Nova's encode('latin-1', 'ignore')), cut to 63 before cleaning, as Nova does.
+  return Array.from(name)
     .filter((ch) => (ch.codePointAt(0) ?? 0) <= 0xff)
     .join('')
-    .replace(/[ _]/g, '-')
-    .replace(/[^\w.-]+/g, '')
+    .slice(0, 63)
+    .replace(/[ _.]/g, '-')
+    .replace(/[^\p{L}\p{N}_.-]+/gu, '')
     .toLowerCase()
     .replace(/^[.-]+|[.-]+$/g, '')
-  return h.slice(0, 63).replace(/[.-]+$/, '')
-}
-
-/** The boot device: boot_index 0 of the BDMs, and whether the root disk is a volume. */
-function bootDevice(req: CreateServerRequest): { root?: BdmRequest; volumeBacked: boolean } {
-  const root = req.bdms.find((b) => b.bootIndex === 0)
-  if (req.imageRef === '' && !root)
-    throw new BadRequestError(
-      'Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.',
-      { type: 'InvalidBDMBootSequence' },
-    )
-  return { ...(root ? { root } : {}), volumeBacked: root?.destinationType === 'volume' }
-}
-
-function checkLocalDevices(ctx: ComputeContext, req: CreateServerRequest): void {
-  const max = ctx.config.compute.max_local_block_devices
-  const locals =
-    req.bdms.filter((b) => b.destinationType === 'local').length +
-    (req.imageRef !== '' && !req.bdms.some((b) => b.bootIndex === 0) ? 1 : 0)
-  if (max >= 0 && locals > max)
-    throw new BadRequestError(
-      'Block Device Mapping is Invalid: You specified more local devices than the limit allows',
-      { type: 'InvalidBDMLocalsLimit' },
-    )
-}
-
-/** Nova's _check_injected_file_quota (the files themselves are not injected here). */
-function checkPersonality(req: CreateServerRequest, limits: QuotaLimits): void {
-  const files = req.personality
-  if (files.length === 0) return
-  if (limits.injected_files >= 0 && files.length > limits.injected_files)
-    throw new ForbiddenError('Personality file limit exceeded')
-  for (const f of files) {
-    if (
-      limits.injected_file_path_bytes >= 0 &&
-      Buffer.byteLength(f.path) > limits.injected_file_path_bytes
-    )
-      throw new ForbiddenError(
-        `Personality file path exceeds maximum ${limits.injected_file_path_bytes}`,
-      )
-    const size = Buffer.from(f.contents, 'base64').length
-    if (limits.injected_file_content_bytes >= 0 && size > limits.injected_file_content_bytes)
-      throw new ForbiddenError(
-        `Personality file content exceeds maximum ${limits.injected_file_content_bytes}`,
-      )
-  }
 }
 
 /** image_* system metadata Nova copies from the image (utils.get_system_metadata_from_image). */
@@ -162,7 +119,7 @@ export async function createServers(
   const flavor = await checkFlavor(ctx, auth, req.flavorRef)
   const { root, volumeBacked } = bootDevice(req)
   checkLocalDevices(ctx, req)
-  await checkBdmSources(ctx, auth, req.bdms)
+  await checkBdmSources(ctx, auth, req.bdms, caller.microversion)
   const imageId =
     req.imageRef !== '' ? req.imageRef : root?.sourceType === 'image' ? root.uuid : undefined
   const image = imageId !== undefined ? await checkImage(ctx, auth, imageId) : undefined
@@ -234,10 +191,23 @@ export async function createServers(
     spec: (count) =>
       requestSpec(auth, projectId, flavor, image, zone, req, networks, securityGroups, count),
   })
-  await ctx.bus.cast({ topic: CONDUCTOR_TOPIC }, 'build_instances', {
-    instanceUuids: [...uuids],
-    requestId: caller.requestId,
-    adminPass: req.adminPass,
-  })
+  try {
+    await ctx.bus.cast({ topic: CONDUCTOR_TOPIC }, 'build_instances', {
+      instanceUuids: [...uuids],
+      requestId: caller.requestId,
+      adminPass: req.adminPass,
+    })
+  } catch (err) {
+    // Nothing will build them: do not leave servers in BUILD forever.
+    const fault = JSON.stringify({
+      code: 500,
+      message: 'The build request could not be sent to the conductor.',
+      details: err instanceof Error ? err.message : String(err),
+      created: new Date().toISOString(),
+    })
+    for (const uuid of uuids)
+      await updateInstance(ctx.db, uuid, { vm_state: VmState.ERROR, task_state: null, fault })
+    throw err
+  }
   return { uuids, reservationId: resv }
 }

@@ -170,7 +170,8 @@ export async function listServers(
   rows.sort(cmp)
   if (page.marker !== undefined) {
     const marker = await getInstance(ctx.db, page.marker)
-    if (!marker) throw new BadRequestError(`marker [${page.marker}] not found`)
+    if (!marker || (!admin && marker.project_id !== auth.project?.id))
+      throw new BadRequestError(`marker [${page.marker}] not found`)
     rows = rows.filter((r) => cmp(r, marker) > 0)
   }
   return { rows: rows.slice(0, page.limit), limit: page.limit }
@@ -185,6 +186,7 @@ function strictBoolOr(v: string, fallback: boolean): boolean {
   }
 }
 
+/** Nova's _ip_filter: a fixed address matching either regex from its start (re.match). */
 async function filterByIps(
   ctx: ComputeContext,
   rows: InstanceRow[],
@@ -192,19 +194,24 @@ async function filterByIps(
   ip6: string | undefined,
 ): Promise<InstanceRow[]> {
   if (ip === undefined && ip6 === undefined) return rows
-  const re4 = ip !== undefined ? regex('ip', ip) : undefined
-  const re6 = ip6 !== undefined ? regex('ip6', ip6) : undefined
+  const anchored = (field: string, v: string | undefined) =>
+    v === undefined ? undefined : regex(field, `^(?:${v})`)
+  const re4 = anchored('ip', ip)
+  const re6 = anchored('ip6', ip6)
   const info = await networkInfoOf(
     ctx.db,
     rows.map((r) => r.uuid),
   )
-  return rows.filter((r) => {
-    const addrs = [...(info.get(r.uuid)?.addresses.values() ?? [])].flat()
-    return (
-      (!re4 || addrs.some((a) => a.version === 4 && re4.test(a.addr))) &&
-      (!re6 || addrs.some((a) => a.version === 6 && re6.test(a.addr)))
-    )
-  })
+  return rows.filter((r) =>
+    [...(info.get(r.uuid)?.addresses.values() ?? [])]
+      .flat()
+      .some(
+        (a) =>
+          a.type === 'fixed' &&
+          ((a.version === 4 && re4?.test(a.addr) === true) ||
+            (a.version === 6 && re6?.test(a.addr) === true)),
+      ),
+  )
 }
 
 async function filterByTags(

@@ -91,6 +91,35 @@ export async function prepareBlockDevices(
   }
 }
 
+/** Connects the attachments of an instance for another host (reschedule, migration). */
+export async function reconnectBlockDevices(
+  c: ConductorContext,
+  inst: InstanceTable,
+  host: string,
+): Promise<void> {
+  const api = c.volume
+  if (!api) return
+  const auth = serviceAuth(inst.project_id, inst.user_id)
+  const bdms = await c.db
+    .selectFrom('block_device_mappings')
+    .selectAll()
+    .where('instance_uuid', '=', inst.uuid)
+    .where('attachment_id', 'is not', null)
+    .execute()
+  for (const b of bdms) {
+    const info = await api.connect(auth, b.attachment_id ?? '', {
+      host,
+      mountpoint: b.device_name,
+      instance: inst.uuid,
+    })
+    await c.db
+      .updateTable('block_device_mappings')
+      .set({ connection_info: JSON.stringify(info), updated_at: new Date().toISOString() })
+      .where('id', '=', b.id)
+      .execute()
+  }
+}
+
 /**
  * Volumes of a deleted server: detach every attachment and delete the volumes
  * marked delete_on_termination; then the BDM rows go. Idempotent.

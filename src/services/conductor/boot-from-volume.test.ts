@@ -76,6 +76,21 @@ describe('boot from volume: attachments made at build, released at delete', () =
     assert.equal(await volumeStatus(existing), 'in-use')
     assert.equal(await volumeStatus(blank), 'in-use')
     assert.deepEqual(h.fake.devicesOf(uuid).volumes.sort(), [existing, blank].sort())
+    // Cinder grew the volume: the volume-extended event has the driver grow the disk.
+    await h.ctx.db.updateTable('volumes').set({ size: 3 }).where('id', '=', existing).execute()
+    await h.ctx.bus.call({ topic: 'compute', server: r.host ?? '' }, 'external_instance_event', {
+      instanceUuid: uuid,
+      requestId: 'req-extend',
+      events: [{ name: 'volume-extended', tag: existing, status: 'completed' }],
+    })
+    assert.equal(h.fake.volumeOf(uuid, existing)?.sizeGb, 3)
+    const ev = await h.ctx.db
+      .selectFrom('instance_action_events as e')
+      .innerJoin('instance_actions as a', 'a.id', 'e.action_id')
+      .select(['e.event', 'e.result'])
+      .where('a.request_id', '=', 'req-extend')
+      .execute()
+    assert.deepEqual(ev, [{ event: 'compute_extend_volume', result: 'Success' }])
     await h.ctx.bus.call({ topic: 'compute', server: r.host ?? '' }, 'terminate_instance', {
       instanceUuid: uuid,
       requestId: 'req-bfv-del',

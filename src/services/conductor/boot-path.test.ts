@@ -192,6 +192,24 @@ describe('boot path: conductor → scheduler → compute worker → fake driver'
     assert.equal((await h.waitFor(uuid, () => true)).vm_state, 'stopped')
   })
 
+  it('follows power-update external events (2.76)', async () => {
+    const uuid = await h.insertInstance()
+    await h.build([uuid])
+    const r = await h.waitFor(uuid, (i) => i.vm_state === 'active')
+    const send = (tag: string) =>
+      h.ctx.bus.call({ topic: 'compute', server: r.host ?? '' }, 'external_instance_event', {
+        instanceUuid: uuid,
+        requestId: `req-pu-${tag}`,
+        events: [{ name: 'power-update', tag, status: 'completed' }],
+      })
+    await send('POWER_OFF')
+    const off = await h.waitFor(uuid, () => true)
+    assert.deepEqual([off.vm_state, off.power_state], ['stopped', PowerState.SHUTDOWN])
+    await send('POWER_ON')
+    const on = await h.waitFor(uuid, () => true)
+    assert.deepEqual([on.vm_state, on.power_state], ['active', PowerState.RUNNING])
+  })
+
   it('does not build a server deleted while it was being scheduled', async () => {
     const uuid = await h.insertInstance({}, { task_state: 'deleting' })
     await h.build([uuid])
@@ -212,7 +230,16 @@ describe('boot path: conductor → scheduler → compute worker → fake driver'
   it('on restart, a server the hypervisor lost goes to ERROR with a fault', async () => {
     const uuid = await h.insertInstance()
     await h.build([uuid])
-    await h.waitFor(uuid, (i) => i.vm_state === 'active')
+    const r0 = await h.waitFor(uuid, (i) => i.vm_state === 'active')
+    // Two builds on the node: one the dead worker had started, one whose message still waits.
+    const started = await h.insertInstance(
+      {},
+      { host: r0.host, node: r0.node, task_state: 'spawning' },
+    )
+    const queued = await h.insertInstance(
+      {},
+      { host: r0.host, node: r0.node, task_state: 'networking' },
+    )
     // The compute service restarts on an empty fake hypervisor.
     await h.runtime.workers?.close()
     const again = await startComputeWorkers({
@@ -227,6 +254,8 @@ describe('boot path: conductor → scheduler → compute worker → fake driver'
     try {
       const r = await h.waitFor(uuid, (i) => i.vm_state === 'error')
       assert.match(JSON.parse(r.fault ?? '{}').message, /could not be found on the hypervisor/)
+      await h.waitFor(started, (i) => i.vm_state === 'error')
+      assert.equal((await h.waitFor(queued, () => true)).vm_state, 'building')
     } finally {
       await again.close()
     }

@@ -49,10 +49,11 @@ describe(
     })
 
     it('builds to ACTIVE and deletes, every worker write going through the conductor', async () => {
-      const uuid = await h.insertInstance()
+      // NOTE: forced onto this run's node: a reused broker may still deliver reports of old runs.
+      const uuid = await h.insertInstance({ availabilityZone: `nova:rmq${process.pid}-2` })
       await h.build([uuid])
       const r = await h.waitFor(uuid, (i) => i.vm_state === 'active', 20_000)
-      assert.ok(r.host?.startsWith(`rmq${process.pid}-`))
+      assert.equal(r.host, `rmq${process.pid}-2`)
       assert.equal((await workers.driver.listInstances(r.node ?? '')).length, 1)
       await controlBus.cast({ topic: 'compute', server: r.host ?? '' }, 'terminate_instance', {
         instanceUuid: uuid,

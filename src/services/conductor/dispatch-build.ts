@@ -8,7 +8,7 @@ import type { ConductorContext } from './conductor-method.js'
 import { finishActionEvent } from './instance-actions.js'
 import { loadInstance, saveInstance } from './instance-store.js'
 import { zoneOfHost } from './host-zone.js'
-import { prepareBlockDevices } from './block-devices.js'
+import { prepareBlockDevices, reconnectBlockDevices } from './block-devices.js'
 import { allocateNetworks, deallocateNetworks, rebindNetworks } from './network-allocation.js'
 
 export const SCHEDULE_EVENT = 'conductor_schedule_and_build_instances'
@@ -66,7 +66,10 @@ export async function dispatchBuild(
         availabilityZone: zone,
         securityGroups: spec.securityGroups,
       })
-    else await rebindNetworks(c, row, selection.host)
+    else {
+      await rebindNetworks(c, row, selection.host)
+      await reconnectBlockDevices(c, row, selection.host)
+    }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err)
     await deleteAllocations(c.db, uuid)

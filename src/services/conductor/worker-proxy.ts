@@ -1,4 +1,5 @@
 import type { JsonValue } from '../../bus/bus.js'
+import { NotFoundError } from '../../common/errors.js'
 import type { InstanceTable } from '../../db/compute-schema.js'
 import { deleteAllocations } from '../placement/index.js'
 import { resetBuildFailure } from '../scheduler/index.js'
@@ -81,6 +82,16 @@ export const workerProxyMethods: ConductorMethods = {
   release_block_devices: conductorMethod<{ uuid: string }>(async (c, a) => {
     const inst = await loadInstance(c.db, a.uuid)
     if (inst) await releaseBlockDevices(c, inst)
+  }),
+  /** Current size of a volume (volume-extended events). */
+  volume_size: conductorMethod<{ volumeId: string; uuid?: string }>(async (c, a) => {
+    const row = await c.db
+      .selectFrom('volumes')
+      .select('size')
+      .where('id', '=', a.volumeId)
+      .executeTakeFirst()
+    if (!row) throw new NotFoundError(`Volume ${a.volumeId} could not be found.`)
+    return { size: Number(row.size) }
   }),
   delete_allocations: conductorMethod<{ consumerUuid: string }>(async (c, a) =>
     deleteAllocations(c.db, a.consumerUuid),

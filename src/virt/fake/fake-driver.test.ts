@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
+import { computeDriverContract } from '../compute-driver.contract.js'
 import { PowerState, type FlavorSpec, type InstanceSpec } from '../driver.js'
 import { FakeDriver, type FakeDriverConfig } from './fake-driver.js'
 
@@ -13,6 +14,8 @@ const config: FakeDriverConfig = {
   fail_spawn_on: [],
   spawn_delay_ms: 0,
 }
+computeDriverContract('fake', { create: () => FakeDriver.create(config) })
+
 const flavor = (memoryMb: number, name = `f${memoryMb}`): FlavorSpec => ({
   id: name,
   name,

@@ -385,6 +385,11 @@ export class FakeDriver implements ComputeDriver {
     return { volumes: [...i.volumes.keys()], interfaces: [...i.interfaces.keys()] }
   }
 
+  /** The block device the hypervisor has attached for a volume (tests). */
+  volumeOf(uuid: string, volumeId: string): BlockDevice | undefined {
+    return this.#get(uuid).volumes.get(volumeId)
+  }
+
   #move(i: FakeInstance, dest: FakeNode, flavor: FlavorSpec, subHost?: string): void {
     const others = [...this.#instances.values()].filter((x) => x.uuid !== i.uuid)
     const sub = dest.subHosts.length > 0 ? pickSubHost(dest, others, flavor, subHost) : undefined

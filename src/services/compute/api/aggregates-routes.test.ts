@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createTestCloud, type TestCloud } from '../../identity/testing.js'
-import { computeRequest, memberOf, seedService, type Member } from './resource-test-fixtures.js'
+import { inventoryDefaultsFromConfig, listProviderAggregates, syncProvider } from '../../placement/index.js'
+import { computeRequest, memberOf, seedNode, seedService, type Member } from './resource-test-fixtures.js'
 
 describe('compute aggregates and availability zones API', () => {
   let cloud: TestCloud
@@ -120,5 +121,33 @@ describe('compute aggregates and availability zones API', () => {
     const zones = await req('GET', '/os-availability-zone', a.token)
     const az3 = zones.body.availabilityZoneInfo.find((x: { zoneName: string }) => x.zoneName === 'az3')
     assert.deepEqual(az3, { zoneName: 'az3', zoneState: { available: false }, hosts: null })
+  })
+
+  test('placement follows aggregate hosts and allocation ratio metadata', async () => {
+    const node = await seedNode(cloud, 'agg-host2')
+    const defaults = inventoryDefaultsFromConfig(cloud.compute.ctx.config.placement)
+    await syncProvider(
+      cloud.database.db,
+      {
+        uuid: node.uuid,
+        name: 'agg-host2',
+        host: 'agg-host2',
+        resources: {
+          nodename: 'agg-host2', hypervisorType: 'fake', hypervisorVersion: 1, hypervisorHostname: 'agg-host2',
+          hostIp: '192.0.2.1', vcpus: 8, vcpusUsed: 0, memoryMb: 8192, memoryMbUsed: 0, localGb: 100,
+          localGbUsed: 0, cpuInfo: {}, supportedInstances: [], traits: [],
+        },
+      },
+      defaults,
+    )
+    const agg = (await req('POST', '/os-aggregates', admin, { aggregate: { name: 'ratios' } }, '2.41')).body.aggregate
+    await req('POST', `/os-aggregates/${agg.id}/action`, admin, { add_host: { host: 'agg-host2' } })
+    assert.deepEqual(await listProviderAggregates(cloud.database.db, node.uuid), [agg.uuid])
+    await req('POST', `/os-aggregates/${agg.id}/action`, admin, { set_metadata: { metadata: { cpu_allocation_ratio: '2.0' } } })
+    const vcpu = (await cloud.database.db.selectFrom('inventories').selectAll().where('resource_provider_uuid', '=', node.uuid).execute())
+      .find((i) => i.resource_class === 'VCPU')
+    assert.equal(Number(vcpu?.allocation_ratio), 2)
+    await req('POST', `/os-aggregates/${agg.id}/action`, admin, { remove_host: { host: 'agg-host2' } })
+    assert.deepEqual(await listProviderAggregates(cloud.database.db, node.uuid), [])
   })
 })

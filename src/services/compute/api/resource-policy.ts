@@ -7,11 +7,6 @@ export function requireAdmin(auth: AuthContext, rule: string): void {
   if (!isAdmin(auth)) throw new ForbiddenError(`Policy doesn't allow ${rule} to be performed.`)
 }
 
-/** The project of a project-scoped token (Nova needs one for owner checks). */
-export function callerProject(auth: AuthContext): string | undefined {
-  return auth.project?.id
-}
-
 /** Admin, or a caller acting on its own project (PROJECT_READER_OR_ADMIN). */
 export function requireAdminOrOwner(auth: AuthContext, projectId: string, rule: string): void {
   if (!isAdmin(auth) && auth.project?.id !== projectId)

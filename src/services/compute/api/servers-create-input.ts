@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox'
-import { BadRequestError, NotImplementedError } from '../../../common/errors.js'
+import { BadRequestError } from '../../../common/errors.js'
 import { generatePassword } from '../actions/password.js'
 import type { BdmRequest, CreateServerRequest } from '../servers-create-types.js'
 import type { RequestedNetworks } from '../rpc.js'
@@ -86,15 +86,45 @@ function parseNetworks(s: ServerBody, mv: number): RequestedNetworks {
   })
 }
 
+const ROOT_DEVICES = ['vda', 'sda', 'xvda', 'hda']
+
+/**
+ * Legacy mappings as nova/block_device.py from_legacy_mapping reads them:
+ * volumes and snapshots become volume-backed devices; the one on the root
+ * device name boots when no image is given. no_device entries are dropped.
+ */
+function fromLegacy(
+  legacy: NonNullable<ServerBody['block_device_mapping']>,
+  imageRef: string,
+): BdmRequest[] {
+  const out: BdmRequest[] = []
+  for (const b of legacy) {
+    if (b.no_device !== undefined && b.no_device !== null && b.no_device !== false) continue
+    const uuid = b.volume_id ?? b.snapshot_id
+    if (uuid === undefined || !isUuidLike(uuid))
+      throw new BadRequestError('Block Device Mapping is Invalid: Missing device UUID.')
+    const device = b.device_name?.replace(/^\/dev\//, '')
+    const boots = imageRef === '' && device !== undefined && ROOT_DEVICES.includes(device)
+    const size = b.volume_size === undefined ? undefined : Number(b.volume_size)
+    out.push({
+      sourceType: b.volume_id !== undefined ? 'volume' : 'snapshot',
+      destinationType: 'volume',
+      uuid,
+      bootIndex: boots ? 0 : null,
+      ...(size !== undefined ? { volumeSize: size } : {}),
+      ...(b.device_name !== undefined ? { deviceName: b.device_name } : {}),
+      deleteOnTermination: boolish(b.delete_on_termination),
+    })
+  }
+  return out
+}
+
 function parseBdms(s: ServerBody): BdmRequest[] {
   if (s.block_device_mapping?.length && s.block_device_mapping_v2?.length)
     throw new BadRequestError(
       'Using different block_device_mapping syntaxes is not allowed in the same request.',
     )
-  if (s.block_device_mapping?.length)
-    throw new NotImplementedError(
-      'The legacy block_device_mapping syntax is not supported; use block_device_mapping_v2.',
-    )
+  if (s.block_device_mapping?.length) return fromLegacy(s.block_device_mapping, s.imageRef ?? '')
   const imageSpecified = s.imageRef !== undefined
   return (s.block_device_mapping_v2 ?? []).map((b) => {
     const bad = (details: string) =>

@@ -102,6 +102,20 @@ describe('POST /servers', () => {
     ])
   })
 
+  test('hostname is the sanitised name, as Nova derives it', async () => {
+    const r = await req('POST', '/servers', a.token, body({ name: 'My_Server.example Ünï☃' }))
+    assert.equal(r.status, 202, JSON.stringify(r.body))
+    const row = await cloud.database.db
+      .selectFrom('instances')
+      .select(['hostname', 'display_name'])
+      .where('uuid', '=', r.body.server.id)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(row, {
+      hostname: 'my-server-example-ünï',
+      display_name: 'My_Server.example Ünï☃',
+    })
+  })
+
   test("validation failures answer Nova's status and message", async () => {
     const cases: Array<[Record<string, unknown>, number, string | RegExp, string?]> = [
       [{ flavorRef: '999' }, 400, 'Flavor 999 could not be found.'],

@@ -47,6 +47,13 @@ describe('server lifecycle through the conductor and the fake driver', () => {
     assert.equal(actions.status, 200)
     assert.ok(actions.body.instanceAction.events.length >= 1)
 
+    const byIp = async (q: string) =>
+      (
+        (await req('GET', `/servers?${q}`, a.token)).body as { servers: Array<{ id: string }> }
+      ).servers.map((x) => x.id)
+    assert.deepEqual(await byIp('ip=10.40.0.'), [id])
+    assert.deepEqual(await byIp(`ip=${String(addrs?.[0]?.addr)}`), [id])
+    assert.deepEqual(await byIp('ip=0.40.0'), [], 'the ip regex matches from the start')
     const d = await req('DELETE', `/servers/${id}`, a.token)
     assert.equal(d.status, 204)
     const gone = await waitForStatus(cloud, a.token, id, [])

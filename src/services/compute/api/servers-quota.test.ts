@@ -147,14 +147,46 @@ describe('POST /servers under quota, and boot from volume', () => {
     ])
     const noBoot = await req('POST', '/servers', p.token, bdm(vol, 1), '2.37')
     assert.equal(noBoot.status, 400)
+    await cloud.database.db
+      .updateTable('volumes')
+      .set({ multiattach: 1 })
+      .where('id', '=', vol)
+      .execute()
+    const multi = await req('POST', '/servers', p.token, bdm(vol), '2.37')
+    assert.equal(multi.status, 400)
+    assert.equal(
+      multi.body.badRequest.message,
+      'Multiattach volumes are only supported starting with compute API version 2.60.',
+    )
+    const v2 = await cloud.request('POST', `/volume/v3/${p.projectId}/volumes`, {
+      token: p.token,
+      body: { volume: { size: 1 } },
+    })
+    const vol2 = (v2.body as { volume: { id: string } }).volume.id
+    for (let i = 0; i < 200; i++) {
+      const st = await cloud.request('GET', `/volume/v3/${p.projectId}/volumes/${vol2}`, {
+        token: p.token,
+      })
+      if ((st.body as { volume: { status: string } }).volume.status === 'available') break
+      await new Promise((res) => setTimeout(res, 25))
+    }
     const legacy = await req('POST', '/servers', p.token, {
       server: {
-        name: 'x',
-        imageRef: image,
+        name: 'legacy',
+        imageRef: '',
         flavorRef: '1',
-        block_device_mapping: [{ volume_id: vol, device_name: 'vda' }],
+        block_device_mapping: [{ volume_id: vol2, device_name: 'vda', delete_on_termination: '1' }],
       },
     })
-    assert.equal(legacy.status, 501)
+    assert.equal(legacy.status, 202, JSON.stringify(legacy.body))
+    const legacyBdms = await cloud.database.db
+      .selectFrom('block_device_mappings')
+      .selectAll()
+      .where('instance_uuid', '=', legacy.body.server.id)
+      .execute()
+    assert.deepEqual(
+      legacyBdms.map((b) => [b.source_type, b.boot_index, b.volume_id, b.delete_on_termination]),
+      [['volume', 0, vol2, 1]],
+    )
   })
 })

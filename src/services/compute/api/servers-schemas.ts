@@ -47,6 +47,28 @@ const network = Type.Object(
   { additionalProperties: false },
 )
 
+/** The legacy (v1) block device mapping entry. */
+const legacyBdm = Type.Object(
+  {
+    virtual_name: Type.Optional(str255),
+    volume_id: Type.Optional(Type.String()),
+    snapshot_id: Type.Optional(Type.String()),
+    volume_size: Type.Optional(
+      Type.Union([
+        Type.Integer({ minimum: 1, maximum: 0x7fffffff }),
+        Type.String({ pattern: '^[0-9]+$' }),
+      ]),
+    ),
+    device_name: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9._/-]*$' }),
+    ),
+    delete_on_termination: Type.Optional(boolish),
+    no_device: Type.Optional(Type.Unknown()),
+    connection_info: Type.Optional(Type.String({ maxLength: 16777215 })),
+  },
+  { additionalProperties: false },
+)
+
 const bdmV2 = Type.Object(
   {
     virtual_name: Type.Optional(str255),
@@ -117,7 +139,7 @@ export const serverCreateSchema = Type.Object(
           ),
         ),
         availability_zone: Type.Optional(name),
-        block_device_mapping: Type.Optional(Type.Array(Type.Unknown())),
+        block_device_mapping: Type.Optional(Type.Array(legacyBdm)),
         block_device_mapping_v2: Type.Optional(Type.Array(bdmV2)),
         config_drive: Type.Optional(boolish),
         key_name: Type.Optional(name),

@@ -1,6 +1,8 @@
 import { PowerState } from '../../../virt/driver.js'
-import { VmState } from '../states.js'
+import { TaskState, VmState } from '../states.js'
 import type { InstanceRecord, WorkerContext } from './worker-context.js'
+
+const STARTED_BUILD: string[] = [TaskState.BLOCK_DEVICE_MAPPING, TaskState.SPAWNING]
 
 /**
  * Start-up reconciliation (Nova's init_host, simplified): a server the database
@@ -13,8 +15,11 @@ export async function reconcileNode(w: WorkerContext, onNode: InstanceRecord[]):
   const known = new Set(onNode.map((i) => i.uuid))
   const have = new Set(present.map((d) => d.uuid))
   for (const inst of onNode) {
-    if (have.has(inst.uuid) || inst.vm_state === VmState.BUILDING) continue
-    if (inst.vm_state === VmState.ERROR || inst.task_state === 'deleting') continue
+    if (have.has(inst.uuid) || inst.vm_state === VmState.ERROR) continue
+    if (inst.task_state === TaskState.DELETING) continue
+    // A build still waiting for its message is fine; one this worker had started died with it.
+    if (inst.vm_state === VmState.BUILDING && !STARTED_BUILD.includes(inst.task_state ?? ''))
+      continue
     w.logger.warn({ instance: inst.uuid, node: w.nodename }, 'instance missing on the hypervisor')
     await w.conductor.updateInstance(inst.uuid, {
       vm_state: VmState.ERROR,

@@ -6,6 +6,7 @@ import { actionRoutes } from './action-routes.js'
 import { attachmentsRoutes } from './attachments-routes.js'
 import { backupsRoutes } from './backups-routes.js'
 import { infoRoutes } from './info-routes.js'
+import { messagesRoutes } from './messages-routes.js'
 import { mv, negotiateVolumeMicroversion } from './microversion.js'
 import { quotasRoutes } from './quotas-routes.js'
 import { snapshotsRoutes } from './snapshots-routes.js'
@@ -40,6 +41,7 @@ export function volumeApiRoutes(ctx: VolumeContext): FastifyPluginAsync {
     await app.register(attachmentsRoutes(ctx))
     await app.register(backupsRoutes(ctx))
     await app.register(transfersRoutes(ctx))
+    await app.register(messagesRoutes(ctx))
   }
   return async (app) => {
     await app.register(versionRoutes())

@@ -4,6 +4,7 @@ import { findSnapshot, updateSnapshotRow } from '../../../db/repositories/volume
 import { findVolume, updateVolumeRow } from '../../../db/repositories/volume/volumes.js'
 import type { VolumeDriver } from '../drivers/driver.js'
 import type { VolumeContext } from '../volume-context.js'
+import { MessageEvent, recordMessage } from '../messages.js'
 import { PosixBackupStore } from './backup-posix.js'
 import { driverSnapshot, driverVolume } from './driver-refs.js'
 
@@ -46,6 +47,13 @@ export function backupHandlers(ctx: VolumeContext, driver: VolumeDriver, logger:
       await updateVolumeRow(ctx.db, volumeId, {
         status: 'error_restoring',
         status_reason: message(err),
+      })
+      await recordMessage(ctx, {
+        projectId: vol.project_id,
+        resourceType: 'VOLUME',
+        resourceUuid: volumeId,
+        eventId: MessageEvent.restoreBackup,
+        message: message(err),
       })
       await ctx.db
         .updateTable('volume_backups')
@@ -104,6 +112,13 @@ export function backupHandlers(ctx: VolumeContext, driver: VolumeDriver, logger:
           .set({ status: 'error', fail_reason: message(err) })
           .where('id', '=', id)
           .execute()
+        await recordMessage(ctx, {
+          projectId: b.project_id,
+          resourceType: 'VOLUME_BACKUP',
+          resourceUuid: id,
+          eventId: MessageEvent.backupCreate,
+          message: message(err),
+        })
       }
       return null
     },

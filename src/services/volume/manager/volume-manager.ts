@@ -20,6 +20,7 @@ import { typeById } from '../types-service.js'
 import { forgetVolume } from '../volumes-service.js'
 import { nowIso, VOLUME_TOPIC, type VolumeContext } from '../volume-context.js'
 import { backupHandlers } from './backup-handlers.js'
+import { MessageEvent, recordMessage } from '../messages.js'
 
 export interface VolumeManager {
   /** host@backend */
@@ -86,9 +87,23 @@ export async function startVolumeManager(
   }, ctx.conf.report_interval * 1000)
   timer.unref()
 
-  const failVolume = async (id: string, status: string, err: unknown): Promise<void> => {
+  const failVolume = async (
+    id: string,
+    status: string,
+    err: unknown,
+    eventId: string,
+  ): Promise<void> => {
     logger.error({ err, volumeId: id }, `volume operation failed (${status})`)
     await updateVolumeRow(ctx.db, id, { status, status_reason: reason(err) })
+    const v = await findVolume(ctx.db, id)
+    if (v)
+      await recordMessage(ctx, {
+        projectId: v.project_id,
+        resourceType: 'VOLUME',
+        resourceUuid: id,
+        eventId,
+        message: reason(err),
+      })
   }
 
   const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>> = {
@@ -128,7 +143,7 @@ export async function startVolumeManager(
         await driver.deleteVolume(dv).catch(() => undefined)
         await releaseCapacity(ctx.db, v.host ?? '', v.size)
         await updateVolumeRow(ctx.db, v.id, { host: null })
-        await failVolume(v.id, 'error', err)
+        await failVolume(v.id, 'error', err, MessageEvent.createVolumeFromBackend)
       }
       return null
     },
@@ -148,7 +163,7 @@ export async function startVolumeManager(
         await driver.deleteVolume(await driverVolume(ctx, v))
         await forgetVolume(ctx, v)
       } catch (err) {
-        await failVolume(v.id, 'error_deleting', err)
+        await failVolume(v.id, 'error_deleting', err, MessageEvent.deleteVolume)
       }
       return null
     },
@@ -168,6 +183,13 @@ export async function startVolumeManager(
       } catch (err) {
         logger.error({ err, snapshotId: s.id }, 'snapshot failed')
         await updateSnapshotRow(ctx.db, s.id, { status: 'error' })
+        await recordMessage(ctx, {
+          projectId: s.project_id,
+          resourceType: 'VOLUME_SNAPSHOT',
+          resourceUuid: s.id,
+          eventId: MessageEvent.snapshotCreate,
+          message: reason(err),
+        })
       }
       return null
     },
@@ -197,7 +219,7 @@ export async function startVolumeManager(
         })
       } catch (err) {
         await releaseCapacity(ctx.db, v.host ?? '', newSize - v.size)
-        await failVolume(v.id, 'error_extending', err)
+        await failVolume(v.id, 'error_extending', err, MessageEvent.extendVolume)
       }
       return null
     },
@@ -241,6 +263,13 @@ export async function startVolumeManager(
         logger.error({ err, volumeId: v.id, imageId }, 'upload to image failed')
         await ctx.image.delete(auth, imageId).catch(() => undefined)
         await updateVolumeRow(ctx.db, v.id, { status: previous, status_reason: reason(err) })
+        await recordMessage(ctx, {
+          projectId: v.project_id,
+          resourceType: 'VOLUME',
+          resourceUuid: v.id,
+          eventId: MessageEvent.copyVolumeToImage,
+          message: reason(err),
+        })
       }
       return null
     },

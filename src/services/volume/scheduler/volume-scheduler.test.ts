@@ -98,6 +98,19 @@ describe('volume scheduler against a small pool', () => {
     )
     assert.equal(final.filter((x) => x.status === 'available').length, 3)
     assert.equal(final.filter((x) => x.status === 'error').length, 2)
+    // Each failure leaves a user message (3.3).
+    const failed = final.find((x) => x.status === 'error')
+    const msgs = await v('GET', `/messages?resource_uuid=${failed.id}`, undefined, {
+      'openstack-api-version': 'volume 3.3',
+    })
+    assert.equal(msgs.status, 200)
+    assert.equal(msgs.body.messages.length, 1)
+    assert.equal(msgs.body.messages[0].resource_type, 'VOLUME')
+    assert.equal(msgs.body.messages[0].message_level, 'ERROR')
+    assert.match(
+      msgs.body.messages[0].user_message,
+      /Could not find any available weighted backend/,
+    )
     // Deleting gives the capacity back.
     const gone = final.find((x) => x.status === 'available')
     await v('DELETE', `/volumes/${gone.id}`)
@@ -130,5 +143,20 @@ describe('volume scheduler against a small pool', () => {
       .where('id', '=', victim.id)
       .executeTakeFirstOrThrow()
     assert.match(row.status_reason ?? '', /qemu-img|No such file/)
+    const msgs = (
+      await v('GET', `/messages?resource_uuid=${victim.id}`, undefined, {
+        'openstack-api-version': 'volume 3.3',
+      })
+    ).body.messages
+    assert.equal(msgs.length, 1)
+    assert.equal(msgs[0].event_id, 'VOLUME_VOLUME_015_010')
+    assert.equal(
+      (
+        await v('DELETE', `/messages/${msgs[0].id}`, undefined, {
+          'openstack-api-version': 'volume 3.3',
+        })
+      ).status,
+      204,
+    )
   })
 })

@@ -7,6 +7,7 @@ import {
 } from '../../../db/repositories/volume/backends.js'
 import { findSnapshot } from '../../../db/repositories/volume/snapshots.js'
 import { findVolume, updateVolumeRow } from '../../../db/repositories/volume/volumes.js'
+import { MessageEvent, recordMessage } from '../messages.js'
 import { typeById } from '../types-service.js'
 import { castManager } from '../volumes-service.js'
 import { VOLUME_SCHEDULER_TOPIC, type VolumeContext } from '../volume-context.js'
@@ -77,9 +78,14 @@ async function scheduleCreate(ctx: VolumeContext, volumeId: string, auth: unknow
     backend,
   })
   if (!pool) {
-    await updateVolumeRow(ctx.db, volumeId, {
-      status: 'error',
-      status_reason: 'No valid backend was found. No weighed backends available',
+    const why = 'No valid backend was found. No weighed backends available'
+    await updateVolumeRow(ctx.db, volumeId, { status: 'error', status_reason: why })
+    await recordMessage(ctx, {
+      projectId: vol.project_id,
+      resourceType: 'VOLUME',
+      resourceUuid: volumeId,
+      eventId: MessageEvent.scheduleAllocateVolume,
+      message: 'schedule allocate volume:Could not find any available weighted backend.',
     })
     return
   }

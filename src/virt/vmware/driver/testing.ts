@@ -23,6 +23,7 @@ export function vcsimConfig(
     insecure: true,
     cluster_name: ['DC0_C0'],
     api_retry_count: 2,
+    inventory_resync_interval: 2,
     ...over,
   }
 }

@@ -170,7 +170,7 @@ export class VmBuilder {
         r.folder,
         `<config>${config}</config>${ref('pool', r.pool)}${r.host ? ref('host', r.host) : ''}`,
       )
-      vm = moRef(res.result as never)
+      vm = moRef(res.result)
       if (!vm) throw new Error('CreateVM_Task returned no VM')
       await this.session.runTask('PowerOnVM_Task', vm)
       return vm
@@ -203,10 +203,10 @@ export class VmBuilder {
       let uuid = typeof d['dvs_uuid'] === 'string' ? d['dvs_uuid'] : this.#dvsUuids.get(key)
       if (!uuid) {
         const sw = moRef(
-          (await this.session.property(
+          await this.session.property(
             { type: 'DistributedVirtualPortgroup', value: key },
             'config.distributedVirtualSwitch',
-          )) as never,
+          ),
         )
         uuid = sw ? text(await this.session.property(sw, 'uuid')) : undefined
         if (!uuid)

@@ -67,10 +67,10 @@ describe('vsphere driver against vcsim', { skip: bin ? false : 'vcsim not built'
       ['i686', 'vmware', 'hvm'],
     ])
     assert.equal(r.subHosts?.length, 3)
-    assert.ok(r.subHosts!.every((h) => h.state === 'up' && h.memoryMb > 4000 && h.vcpus === 2))
+    assert.ok(r.subHosts.every((h) => h.state === 'up' && h.memoryMb > 4000 && h.vcpus === 2))
     assert.equal(
       r.memoryMb,
-      r.subHosts!.reduce((a, h) => a + h.memoryMb, 0),
+      r.subHosts.reduce((a, h) => a + h.memoryMb, 0),
     )
     assert.ok(r.localGb > 0 && r.localGbUsed <= r.localGb)
   })
@@ -173,8 +173,9 @@ describe('vsphere driver against vcsim', { skip: bin ? false : 'vcsim not built'
     await Promise.all(uuids.map((u) => d.spawn(instance(u, node0), image('img2', 50_000), [], [])))
     console.log(`10 concurrent spawns: ${Date.now() - t0} ms`)
     assert.equal(images.opened.get('img2'), 1)
-    // NOTE: asked through getInfo, not the inventory: vcsim sometimes loses the
-    // collector update of one of several VMs created at the same moment.
+    // NOTE: within 5 s rather than at once: vcsim sometimes drops the update of
+    // one of several VMs created at the same moment; the periodic re-read heals it.
+    await until(() => uuids.every((u) => d.inventory.vmByUuid(u)?.powerState === 'poweredOn'), 5000)
     for (const u of uuids)
       assert.equal((await d.getInfo(instance(u, node0))).powerState, PowerState.RUNNING)
   })
@@ -307,7 +308,7 @@ describe('vsphere driver against vcsim', { skip: bin ? false : 'vcsim not built'
     let got: Buffer | undefined
     let format: unknown
     await d.snapshot(instance(uuid, node0), async (data, f) => {
-      got = Buffer.isBuffer(data) ? data : await buffer(data as AsyncIterable<Buffer>)
+      got = Buffer.isBuffer(data) ? data : await buffer(data)
       format = f
     })
     assert.deepEqual(format, { diskFormat: 'vmdk', containerFormat: 'bare' })
@@ -418,11 +419,7 @@ describe('vsphere driver against vcsim', { skip: bin ? false : 'vcsim not built'
     await d.spawn(inst, image('img2', 50_000), [], [])
     const before = await waitVm(d, uuid)
     await vc.set('HostSystem', before.host, 'runtime.connectionState', 'notResponding')
-    const w0 = d.session.stats.byMethod.get('WaitForUpdatesEx')
-    await until(() => d.inventory.hosts.get(before.host)?.connectionState === 'notResponding', 5000).catch((e: unknown) => {
-      console.log('DEBUG', before.host, d.inventory.hosts.get(before.host), w0, d.session.stats.byMethod.get('WaitForUpdatesEx'), d.inventory.lastError, d.inventory.resyncs)
-      throw e
-    })
+    await until(() => d.inventory.hosts.get(before.host)?.connectionState === 'notResponding', 5000)
     const info = await d.spawn(inst, image('img2', 50_000), [], [])
     assert.equal(info.powerState, PowerState.RUNNING)
     const after = d.inventory.vmByUuid(uuid)!

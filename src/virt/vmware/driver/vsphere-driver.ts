@@ -118,9 +118,10 @@ export class VsphereDriver implements ComputeDriver {
       insecure: c.insecure && !c.ca_file,
       ...(c.ca_file ? { caFile: c.ca_file } : {}),
       retries: c.api_retry_count,
+      maxObjects: c.maximum_objects,
       taskPollSec: Math.max(1, Math.ceil(c.task_poll_interval)),
     })
-    this.#inventory = new Inventory(this.#session)
+    this.#inventory = new Inventory(this.#session, 10, c.inventory_resync_interval)
     await this.#inventory.start()
     const files = new DatastoreFiles(this.#session)
     this.#cache = new ImageCache(
@@ -163,7 +164,7 @@ export class VsphereDriver implements ComputeDriver {
   async #datacenterOf(clusterRef: string): Promise<{ dc: Datacenter; vmFolder: MoRef }> {
     let cur: MoRef = { type: 'ClusterComputeResource', value: clusterRef }
     for (let i = 0; i < 20 && cur.type !== 'Datacenter'; i++) {
-      const parent = moRef((await this.#session.property(cur, 'parent')) as never)
+      const parent = moRef(await this.#session.property(cur, 'parent'))
       if (!parent) break
       cur = parent
     }
@@ -172,7 +173,7 @@ export class VsphereDriver implements ComputeDriver {
     const p = await this.#session.properties(cur, ['name', 'vmFolder'])
     return {
       dc: { ref: cur, name: text(p.get('name')) ?? '' },
-      vmFolder: moRef(p.get('vmFolder') as never)!,
+      vmFolder: moRef(p.get('vmFolder'))!,
     }
   }
 
@@ -221,11 +222,11 @@ export class VsphereDriver implements ComputeDriver {
     const made = this.#created.get(uuid)
     if (made) return { type: 'VirtualMachine', value: made }
     const found = moRef(
-      (await this.#session.call(
+      await this.#session.call(
         'FindByUuid',
         this.#session.content.searchIndex,
         el('uuid', uuid) + el('vmSearch', true) + el('instanceUuid', true),
-      )) as never,
+      ),
     )
     if (!found)
       throw new NotFoundError(`Instance ${uuid} could not be found.`, { type: 'InstanceNotFound' })
@@ -454,7 +455,7 @@ export class VsphereDriver implements ComputeDriver {
             vm,
             el('name', `nubis-snapshot-${Date.now()}`) + el('memory', false) + el('quiesce', false),
           )
-        ).result as never,
+        ).result,
       )
       try {
         const root = await this.#devices.rootDiskFile(vm)

@@ -254,7 +254,6 @@ export class Inventory {
       .join('')
     const objs = await this.#session.retrieve(
       `<specSet>${propSets}${inventoryTraversal(this.#session.content.rootFolder)}</specSet>`,
-      1000,
     )
     const seen = new Set<string>()
     for (const o of objs) {
@@ -280,7 +279,7 @@ export class Inventory {
     for (const fs of list(child(res, 'filterSet'))) {
       for (const ou of list(child(fs, 'objectSet'))) {
         const kind = text(child(ou, 'kind'))
-        const obj = moRef(child(ou, 'obj') as XmlNode)
+        const obj = moRef(child(ou, 'obj'))
         if (!obj) continue
         seen.add(obj.value)
         if (kind === 'leave') {
@@ -307,8 +306,11 @@ export class Inventory {
       for (const l of this.#listeners) l.vmRemoved?.(vm)
       return
     }
-    this.hosts.delete(obj.value) || this.clusters.delete(obj.value)
-    this.datastores.delete(obj.value) || this.networks.delete(obj.value)
+    for (const m of [this.hosts, this.clusters, this.datastores, this.networks] as Map<
+      string,
+      unknown
+    >[])
+      m.delete(obj.value)
   }
 
   #upsert(obj: MoRef, c: Map<string, XmlNode | XmlNode[] | undefined>): void {
@@ -316,7 +318,7 @@ export class Inventory {
     const s = (k: string): string => text(c.get(k)) ?? ''
     const n = (k: string): number => num(c.get(k)) ?? 0
     const b = (k: string): boolean => bool(c.get(k)) ?? false
-    const r = (k: string): string => moRef(c.get(k) as XmlNode)?.value ?? ''
+    const r = (k: string): string => moRef(c.get(k))?.value ?? ''
     switch (obj.type) {
       case 'HostSystem': {
         const before = this.hosts.get(obj.value)

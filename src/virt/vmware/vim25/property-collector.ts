@@ -19,7 +19,7 @@ export function missingFault(m: XmlNode): string {
 
 /** Parses `<objects>` (or an ObjectUpdate's obj/changeSet) into ObjectContent. */
 export function objectContent(node: XmlNode): ObjectContent {
-  const obj = moRef(child(node, 'obj') as XmlNode)
+  const obj = moRef(child(node, 'obj'))
   if (!obj) throw vimFault('InvalidResponse', 'ObjectContent without obj')
   const props = new Map<string, XmlNode | XmlNode[]>()
   for (const p of list(child(node, 'propSet'))) {
@@ -85,7 +85,7 @@ export async function retrieveByType(
   container: MoRef,
   type: string,
   paths: readonly string[],
-  maxObjects = 100,
+  maxObjects?: number,
 ): Promise<ObjectContent[]> {
   const view = await session.callRef(
     'CreateContainerView',

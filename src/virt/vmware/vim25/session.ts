@@ -21,6 +21,8 @@ export interface SessionOptions {
   readonly retryDelayMs?: number
   /** Seconds between keep-alive calls on an idle session (0: none). */
   readonly keepAliveSec?: number
+  /** Objects per RetrievePropertiesEx page ([vmware] maximum_objects). */
+  readonly maxObjects?: number
   /** Longest wait of one WaitForUpdatesEx while a task runs ([vmware] task_poll_interval). */
   readonly taskPollSec?: number
 }
@@ -267,8 +269,8 @@ export class Vim25Session {
    * following ContinueRetrievePropertiesEx tokens to the end, so no object
    * is ever dropped (Nova stopped at the first 100).
    */
-  async retrieve(specSet: string, maxObjects = 100): Promise<ObjectContent[]> {
-    return retrieveAll(this, specSet, maxObjects)
+  async retrieve(specSet: string, maxObjects?: number): Promise<ObjectContent[]> {
+    return retrieveAll(this, specSet, maxObjects ?? this.#opts.maxObjects ?? 100)
   }
 
   /** Properties of one object; a deleted object → ManagedObjectNotFound. */

@@ -65,7 +65,7 @@ export class TaskWaiter {
       this.#pending.set(task.value, p)
       this.#watch(p).catch((err: unknown) => {
         this.#finish(task.value)
-        reject(err)
+        reject(err instanceof Error ? err : new Error(String(err)))
       })
     })
   }
@@ -132,7 +132,7 @@ export class TaskWaiter {
   }
 
   #update(ou: XmlNode): void {
-    const obj = moRef(child(ou, 'obj') as XmlNode)
+    const obj = moRef(child(ou, 'obj'))
     const p = obj && this.#pending.get(obj.value)
     if (!p) return
     const props = new Map<string, XmlNode | XmlNode[]>()

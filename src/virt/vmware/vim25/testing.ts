@@ -59,7 +59,10 @@ export async function startVcsim(bin: string, args: readonly string[] = []): Pro
     host: url.replace(/^https?:\/\//, ''),
     async set(type, ref, prop, value) {
       const q = new URLSearchParams({ type, ref, prop, value })
-      const res = await request(`${url}/vcsim/set?${q}`, { method: 'POST', dispatcher: insecure })
+      const res = await request(`${url}/vcsim/set?${q.toString()}`, {
+        method: 'POST',
+        dispatcher: insecure,
+      })
       const body = await res.body.text()
       if (res.statusCode !== 200)
         throw new Error(`vcsim set ${prop}: HTTP ${res.statusCode} ${body}`)

@@ -196,19 +196,19 @@ describe('vim25 client against vcsim', { skip: bin ? false : 'vcsim not built' }
 
   it('reads a moref out of a CreateVM_Task result', async () => {
     const dc = await retrieveByType(s, s.content.rootFolder, 'Datacenter', ['vmFolder'])
-    const folder = moRef(dc[0]!.props.get('vmFolder') as never)!
+    const folder = moRef(dc[0]!.props.get('vmFolder'))!
     const [cl] = await retrieveByType(s, s.content.rootFolder, 'ClusterComputeResource', [
       'resourcePool',
     ])
-    const pool = moRef(cl!.props.get('resourcePool') as never)!
+    const pool = moRef(cl!.props.get('resourcePool'))!
     const r = await s.runTask(
       'CreateVM_Task',
       folder,
       `<config><name>moref-probe</name><guestId>otherGuest64</guestId><files><vmPathName>[LocalDS_0]</vmPathName></files>` +
         `<numCPUs>1</numCPUs><memoryMB>64</memoryMB></config><pool type="ResourcePool">${pool.value}</pool>`,
     )
-    const vm = moRef(r.result as never)
+    const vm = moRef(r.result)
     assert.equal(vm?.type, 'VirtualMachine')
-    await s.runTask('Destroy_Task', vm!)
+    await s.runTask('Destroy_Task', vm)
   })
 })
