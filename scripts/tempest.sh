@@ -13,8 +13,8 @@
 #   NUBIS_TEMPEST_LISTEN        [127.0.0.1:5000]  where `nubis serve` listens
 #   NUBIS_CLI                   [bin/nubis.js]  the CLI that is started with `serve`
 #   NUBIS_TEMPEST_TIERS         [1]  0 = skip the smoke and core tiers
-#   TEMPEST_CONCURRENCY         [4]  tempest workers (Tempest's network client sleeps 10 s before
-#                               every subnet delete: workers mostly wait, so 4 fit on 2 cores)
+#   TEMPEST_CONCURRENCY         [6]  tempest workers (Tempest's network client sleeps 10 s before
+#                               every subnet delete: workers mostly wait, so 6 fit on 2 cores)
 #   NUBIS_TEMPEST_START_TIMEOUT [30]  seconds for GET /identity/v3 to answer 200
 #   NUBIS_TEMPEST_TIMEOUT       [1800] seconds for the must-pass run
 #   NUBIS_TEMPEST_SMOKE_TIMEOUT [300], NUBIS_TEMPEST_CORE_TIMEOUT [600]  per tier
@@ -33,7 +33,7 @@ LISTEN=${NUBIS_TEMPEST_LISTEN:-127.0.0.1:5000}
 CLI=${NUBIS_CLI:-$REPO/bin/nubis.js}
 TIERS=${NUBIS_TEMPEST_TIERS:-1}
 KEEP=0
-export TEMPEST_CONCURRENCY=${TEMPEST_CONCURRENCY:-4}
+export TEMPEST_CONCURRENCY=${TEMPEST_CONCURRENCY:-6}
 # NOTE: tempest waits this long for each status change; a short value keeps a
 # controller that never reaches ACTIVE from eating the CI budget.
 export TEMPEST_BUILD_TIMEOUT=${TEMPEST_BUILD_TIMEOUT:-60}

@@ -42,6 +42,7 @@ import { createImageService, type ImageService } from '../services/image/index.j
 import { createNetworkService, type NetworkService } from '../services/network/index.js'
 import { createComputeService, type ComputeService } from '../services/compute/index.js'
 import { startComputeRuntime } from '../services/compute/runtime.js'
+import { notifyVolumeExtended } from '../services/compute/volume-events.js'
 import { createVolumeService, type VolumeService } from '../services/volume/index.js'
 
 export interface Cloud {
@@ -178,6 +179,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       network: network.ctx,
       volume: volume.compute,
       publicUrl: base,
+    })
+    // Extending an in-use volume reaches the servers it is attached to (Cinder → Nova external event).
+    volume.setEventSink({
+      volumeExtended: (volumeId, serverUuids) => notifyVolumeExtended(compute.ctx, volumeId, serverUuids),
     })
     const computeRuntime = await startComputeRuntime({
       ctx: compute.ctx,

@@ -55,7 +55,7 @@ describe(
       dir = mkdtempSync(join(tmpdir(), 'nubis-compute-e2e-'))
       srv = await startServer({
         dataDir: join(dir, 'data'),
-        port: 5192,
+        port: 5189,
         password: 'e2e-admin-secret',
         env: { NUBIS_IDENTITY__PASSWORD_HASH_LOG_N: '12', NUBIS_FAKE__NODES: '3' },
       })

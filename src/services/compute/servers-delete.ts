@@ -7,7 +7,7 @@ import {
   updateInstance,
   type InstanceRow,
 } from '../../db/repositories/compute/instances.js'
-import { deleteAllocations } from '../placement/index.js'
+import { deleteInstanceAllocations } from '../placement/index.js'
 import type { ComputeContext } from './compute-context.js'
 import { COMPUTE_TOPIC, CONDUCTOR_TOPIC } from './rpc.js'
 import { visibleInstance } from './servers-lookup.js'
@@ -51,7 +51,7 @@ async function localDelete(
   }
   const after = await getInstance(ctx.db, inst.uuid)
   if (after && after.deleted === 0) {
-    await deleteAllocations(ctx.db, inst.uuid)
+    await deleteInstanceAllocations(ctx.db, inst.uuid)
     await markInstanceDeleted(ctx.db, inst.uuid, new Date().toISOString())
   }
 }

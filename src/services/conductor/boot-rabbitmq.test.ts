@@ -67,7 +67,10 @@ describe(
       const host = `proc${process.pid}`
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', resolve(import.meta.dirname, '../../cmd/nubis.ts'), 'compute'],
+        // From dist/ (npm test) run the compiled CLI; from src/ (tsx) the TypeScript one.
+        import.meta.url.endsWith('.ts')
+          ? ['--import', 'tsx', resolve(import.meta.dirname, '../../cmd/nubis.ts'), 'compute']
+          : [resolve(import.meta.dirname, '../../cmd/nubis.js'), 'compute'],
         {
           env: {
             ...process.env,

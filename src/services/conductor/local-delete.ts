@@ -1,4 +1,4 @@
-import { deleteAllocations } from '../placement/index.js'
+import { deleteInstanceAllocations } from '../placement/index.js'
 import { VmState } from '../compute/states.js'
 import { releaseBlockDevices } from './block-devices.js'
 import { conductorMethod } from './conductor-method.js'
@@ -19,7 +19,7 @@ export const localDelete = conductorMethod<{ instanceUuid: string; requestId: st
     await startActionEvent(c.db, inst.uuid, a.requestId, event, c.conductorHost)
     await deallocateNetworks(c, inst)
     await releaseBlockDevices(c, inst)
-    await deleteAllocations(c.db, inst.uuid)
+    await deleteInstanceAllocations(c.db, inst.uuid)
     const now = new Date().toISOString()
     await saveInstance(c.db, inst.uuid, {
       vm_state: VmState.DELETED,

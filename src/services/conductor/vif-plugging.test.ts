@@ -37,16 +37,27 @@ describe('waiting for network-vif-plugged', () => {
     await h?.close()
   })
 
+  async function portOf(uuid: string): Promise<{ port_id: string }> {
+    const until = Date.now() + 5000
+    for (;;) {
+      const row = await h.ctx.db
+        .selectFrom('instance_ports')
+        .select('port_id')
+        .where('instance_uuid', '=', uuid)
+        .executeTakeFirst()
+      if (row) return row
+      if (Date.now() > until) throw new Error(`instance ${uuid} never got a port`)
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  }
+
   /** Builds until the cast waits for the worker, with the instance's port DOWN. */
   async function parkedBuild(): Promise<{ uuid: string; port: string; requestId: string }> {
     const uuid = await h.insertInstance({ requestedNetworks: 'auto' })
     const requestId = await h.build([uuid])
     await h.waitFor(uuid, (i) => i.host !== null)
-    const port = await h.ctx.db
-      .selectFrom('instance_ports')
-      .select('port_id')
-      .where('instance_uuid', '=', uuid)
-      .executeTakeFirstOrThrow()
+    // The host is recorded before the ports are made: wait for the conductor's port.
+    const port = await portOf(uuid)
     await h.ctx.db
       .updateTable('ports')
       .set({ status: 'DOWN' })

@@ -13,7 +13,9 @@ export const bdmGet = conductorMethod<{ bdmUuid: string }>(async (c, a) => {
     .where('uuid', '=', a.bdmUuid)
     .executeTakeFirst()
   if (!row) throw new NotFoundError(`Block device mapping ${a.bdmUuid} could not be found.`)
-  const device = (await blockDevicesOf(c, row.instance_uuid)).find((d) => d.volumeId === row.volume_id)
+  const device = (await blockDevicesOf(c, row.instance_uuid)).find(
+    (d) => d.volumeId === row.volume_id,
+  )
   if (!device) throw new NotFoundError(`Block device mapping ${a.bdmUuid} could not be found.`)
   return JSON.parse(JSON.stringify(device)) as JsonValue
 })

@@ -1,7 +1,7 @@
 import type { JsonValue } from '../../bus/bus.js'
 import { NotFoundError } from '../../common/errors.js'
 import type { InstanceTable } from '../../db/compute-schema.js'
-import { deleteAllocations } from '../placement/index.js'
+import { deleteInstanceAllocations } from '../placement/index.js'
 import { resetBuildFailure } from '../scheduler/index.js'
 import { releaseBlockDevices } from './block-devices.js'
 import { conductorMethod, type ConductorMethods } from './conductor-method.js'
@@ -94,6 +94,6 @@ export const workerProxyMethods: ConductorMethods = {
     return { size: Number(row.size) }
   }),
   delete_allocations: conductorMethod<{ consumerUuid: string }>(async (c, a) =>
-    deleteAllocations(c.db, a.consumerUuid),
+    deleteInstanceAllocations(c.db, a.consumerUuid),
   ),
 }

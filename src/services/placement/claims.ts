@@ -91,3 +91,18 @@ export async function moveAllocations(
     for (const p of [...new Set([...dropped, ...moved])].sort()) await bumpGeneration(trx, p)
   })
 }
+
+/**
+ * Drops what a deleted server holds: its own allocations and those its
+ * migrations still hold (a server deleted in VERIFY_RESIZE keeps the source
+ * node's share under the migration's uuid until confirm or revert).
+ */
+export async function deleteInstanceAllocations(db: Db, instanceUuid: string): Promise<void> {
+  const migrations = await db
+    .selectFrom('migrations')
+    .select('uuid')
+    .where('instance_uuid', '=', instanceUuid)
+    .execute()
+  for (const m of migrations) await deleteAllocations(db, m.uuid)
+  await deleteAllocations(db, instanceUuid)
+}

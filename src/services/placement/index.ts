@@ -11,7 +11,7 @@ export {
   inventoryDefaultsFromConfig,
   type InventoryDefaults,
 } from './inventory.js'
-export { claim, deleteAllocations, moveAllocations } from './claims.js'
+export { claim, deleteAllocations, deleteInstanceAllocations, moveAllocations } from './claims.js'
 export { usages, consumerAllocations, providerCapacity, type ClassCapacity } from './usage.js'
 export { capacityOf, whyNotFits, ResourceClass, type InventoryLimits } from './capacity.js'
 export { deleteProvider } from '../../db/repositories/placement/providers.js'

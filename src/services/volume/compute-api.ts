@@ -7,7 +7,7 @@ import {
   removeAttachment,
   updateAttachmentConnector,
 } from './attachments-service.js'
-import { extendVolume } from './volume-actions.js'
+import { extendVolume } from './volume-admin-actions.js'
 import { createVolume } from './volume-create.js'
 import { deleteVolume, findVisibleVolume } from './volumes-service.js'
 import type { VolumeContext } from './volume-context.js'

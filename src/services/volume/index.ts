@@ -12,10 +12,11 @@ import { loadVolumeDriver } from './drivers/registry.js'
 import { startVolumeManager, type VolumeManager } from './manager/volume-manager.js'
 import { startVolumeScheduler } from './scheduler/volume-scheduler.js'
 import { ensureDefaultType } from './types-service.js'
-import type { VolumeContext } from './volume-context.js'
+import type { VolumeContext, VolumeEventSink } from './volume-context.js'
 
 export type { ComputeVolume, VolumeConnectionInfo } from './compute-api.js'
 export { VolumeComputeApi } from './compute-api.js'
+export type { VolumeEventSink } from './volume-context.js'
 export type { VolumeDriver, DriverInit } from './drivers/driver.js'
 export { registerVolumeDriver } from './drivers/registry.js'
 
@@ -38,6 +39,8 @@ export interface VolumeService {
   readonly compute: VolumeComputeApi
   readonly ctx: VolumeContext
   readonly managers: readonly VolumeManager[]
+  /** Wires the calls into compute (e.g. volume-extended → os-server-external-events). */
+  setEventSink(sink: VolumeEventSink): void
   close(): Promise<void>
 }
 
@@ -64,6 +67,7 @@ export async function createVolumeService(options: VolumeServiceOptions): Promis
     dataDir: options.dataDir,
     publicUrl: options.publicUrl,
     background: new Set(),
+    events: {},
   }
   await ensureDefaultType(ctx)
   const managers: VolumeManager[] = []
@@ -98,6 +102,9 @@ export async function createVolumeService(options: VolumeServiceOptions): Promis
     compute: new VolumeComputeApi(ctx),
     ctx,
     managers,
+    setEventSink(sink) {
+      Object.assign(ctx.events, sink)
+    },
     async close() {
       for (const c of closers.reverse()) await c.close()
       await Promise.allSettled([...ctx.background])

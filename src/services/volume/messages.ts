@@ -33,7 +33,8 @@ export async function recordMessage(
     .values({
       id: newUuid(),
       project_id: m.projectId,
-      request_id: null,
+      // The API request that started the work is not carried through the bus yet.
+      request_id: `req-${newUuid()}`,
       resource_type: m.resourceType,
       resource_uuid: m.resourceUuid,
       event_id: m.eventId,

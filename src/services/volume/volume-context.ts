@@ -19,6 +19,20 @@ export interface VolumeContext {
   readonly publicUrl: string
   /** Background work started by the API (waited for on close). */
   readonly background: Set<Promise<unknown>>
+  /** Calls into compute, set by whoever wires the services together (see index.ts). */
+  readonly events: VolumeEventSink
+}
+
+/**
+ * What Cinder tells Nova (os-server-external-events): an attached volume was
+ * extended, so the servers' drivers grow the disk. Unset: nobody is told.
+ */
+export interface VolumeEventSink {
+  volumeExtended?: (
+    volumeId: string,
+    serverUuids: readonly string[],
+    newSizeGb: number,
+  ) => Promise<void>
 }
 
 /** Bus topics of the block storage service (cinder-scheduler, cinder-volume). */

@@ -84,7 +84,9 @@ export async function saveExpecting(
     throw new ConflictError(
       `Conflict updating instance ${inst.uuid}. Expected: {'task_state': [${expected
         .map((s) => (s === null ? 'None' : `'${s}'`))
-        .join(', ')}]}. Actual: {'task_state': ${now?.task_state == null ? 'None' : `'${now.task_state}'`}}`,
+        .join(
+          ', ',
+        )}]}. Actual: {'task_state': ${now?.task_state == null ? 'None' : `'${now.task_state}'`}}`,
     )
   }
   return { ...inst, ...values }
@@ -122,7 +124,12 @@ export async function callCompute<M extends ComputeMethod>(
   args: ComputeMethods[M],
   timeoutMs = 30000,
 ): Promise<JsonValue | undefined> {
-  return ctx.bus.call({ topic: COMPUTE_TOPIC, server: host }, method, args as unknown as JsonValue, {
-    timeoutMs,
-  })
+  return ctx.bus.call(
+    { topic: COMPUTE_TOPIC, server: host },
+    method,
+    args as unknown as JsonValue,
+    {
+      timeoutMs,
+    },
+  )
 }

@@ -99,7 +99,8 @@ export async function consoleOutput(
     })) as { output?: string } | null
   } catch (err) {
     if (err instanceof ServiceUnavailableError) throw err
-    if (err instanceof NotFoundError) throw new NotFoundError(`Instance ${inst.uuid} could not be found.`)
+    if (err instanceof NotFoundError)
+      throw new NotFoundError(`Instance ${inst.uuid} could not be found.`)
     throw err
   }
   return (out?.output ?? '').replace(CONTROL, '')

@@ -11,7 +11,9 @@ const STATES = { vm: [VmState.ACTIVE, VmState.PAUSED, VmState.SUSPENDED, VmState
 
 async function serverPorts(ctx: ComputeContext, inst: InstanceRow) {
   if (!ctx.network) return []
-  return visiblePorts(ctx.network.db, serviceAuth(inst.project_id, inst.user_id), { device_id: inst.uuid })
+  return visiblePorts(ctx.network.db, serviceAuth(inst.project_id, inst.user_id), {
+    device_id: inst.uuid,
+  })
 }
 
 /** addFixedIp (≤ 2.43): one more address from the network's first subnet on the server's port there. */
@@ -47,7 +49,9 @@ export async function removeFixedIp(
   const inst = await loadInstance(ctx, caller.auth, id)
   checkLock(caller.auth, inst)
   checkState(inst, 'removeFixedIp', STATES)
-  const port = (await serverPorts(ctx, inst)).find((p) => p.fixedIps.some((f) => f.ip_address === address))
+  const port = (await serverPorts(ctx, inst)).find((p) =>
+    p.fixedIps.some((f) => f.ip_address === address),
+  )
   if (!port || !ctx.network)
     throw new BadRequestError(`Instance ${inst.uuid} does not have fixed IP '${address}'.`)
   await recordAction(ctx, inst, caller, 'remove_fixed_ip')

@@ -55,9 +55,7 @@ export function invalidState(
   attr: string,
   state: string,
 ): ConflictError {
-  return new ConflictError(
-    `Cannot '${action}' instance ${uuid} while it is in ${attr} ${state}`,
-  )
+  return new ConflictError(`Cannot '${action}' instance ${uuid} while it is in ${attr} ${state}`)
 }
 
 /** check_instance_lock: a locked instance only takes actions from admins. */
@@ -74,6 +72,5 @@ export function checkHost(inst: InstanceRow): string {
 
 /** Admin-only actions (policy rule:admin_api). */
 export function requireAdmin(auth: AuthContext, rule: string): void {
-  if (!isAdmin(auth))
-    throw new ForbiddenError(`Policy doesn't allow ${rule} to be performed.`)
+  if (!isAdmin(auth)) throw new ForbiddenError(`Policy doesn't allow ${rule} to be performed.`)
 }

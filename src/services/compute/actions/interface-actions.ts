@@ -1,15 +1,29 @@
 import { BadRequestError, ConflictError, NotFoundError } from '../../../common/errors.js'
-import { deleteInstancePort, insertInstancePort } from '../../../db/repositories/compute/instance-ports.js'
+import {
+  deleteInstancePort,
+  insertInstancePort,
+} from '../../../db/repositories/compute/instance-ports.js'
 import { serviceAuth } from '../../conductor/service-auth.js'
 import { ensureDefaultSecurityGroup } from '../../network/default-security-group.js'
 import type { NetworkContext } from '../../network/network-context.js'
-import { createPortFromApi, deletePortFromApi, updatePortFromApi, visiblePorts } from '../../network/ports-api.js'
+import {
+  createPortFromApi,
+  deletePortFromApi,
+  updatePortFromApi,
+  visiblePorts,
+} from '../../network/ports-api.js'
 import { loadPort, type PortRecord } from '../../network/ports-service.js'
 import { getVisibleNetwork, visibleNetworksQuery } from '../../network/visibility.js'
 import type { ComputeContext } from '../compute-context.js'
 import { VmState } from '../states.js'
 import { callCompute, recordAction, type ActionCaller } from './action-start.js'
-import { checkHost, checkLock, checkState, loadInstance, type InstanceRow } from './instance-guard.js'
+import {
+  checkHost,
+  checkLock,
+  checkState,
+  loadInstance,
+  type InstanceRow,
+} from './instance-guard.js'
 
 /** An os-interface entry (nova attach_interfaces.py view). */
 export interface InterfaceView {
@@ -59,14 +73,20 @@ export async function showInterface(
 }
 
 /** The network of a request naming none: the only one the project can use (Nova's allocation rules). */
-async function onlyNetwork(ctx: ComputeContext, caller: ActionCaller, inst: InstanceRow): Promise<string> {
+async function onlyNetwork(
+  ctx: ComputeContext,
+  caller: ActionCaller,
+  inst: InstanceRow,
+): Promise<string> {
   const rows = await visibleNetworksQuery(network(ctx).db, caller.auth)
     .where('networks.router_external', '=', 0)
     .execute()
   const own = rows.filter((r) => r.project_id === inst.project_id)
   const pick = own.length > 0 ? own : rows.filter((r) => r.shared === 1)
   if (pick.length > 1)
-    throw new BadRequestError('Multiple possible networks found, use a Network ID to be more specific.')
+    throw new BadRequestError(
+      'Multiple possible networks found, use a Network ID to be more specific.',
+    )
   if (!pick[0]) throw new BadRequestError('No network(s) configured for this instance.')
   return pick[0].id
 }
@@ -83,8 +103,10 @@ export async function attachInterface(
   req: { netId?: string; portId?: string; fixedIp?: string; tag?: string },
 ): Promise<InterfaceView> {
   const inst = await loadInstance(ctx, caller.auth, id)
-  if (req.netId && req.portId) throw new BadRequestError('Must not input both network_id and port_id')
-  if (req.fixedIp && !req.netId) throw new BadRequestError('Must input network_id when request IP address')
+  if (req.netId && req.portId)
+    throw new BadRequestError('Must not input both network_id and port_id')
+  if (req.fixedIp && !req.netId)
+    throw new BadRequestError('Must input network_id when request IP address')
   checkLock(caller.auth, inst)
   checkState(inst, 'attach_interface', STATES)
   const host = checkHost(inst)
@@ -100,7 +122,10 @@ export async function attachInterface(
   let created = false
   if (req.portId) {
     const cur = await loadPort(net.db, req.portId)
-    if (!cur || (cur.row.project_id !== caller.auth.project?.id && !caller.auth.roles.includes('admin')))
+    if (
+      !cur ||
+      (cur.row.project_id !== caller.auth.project?.id && !caller.auth.roles.includes('admin'))
+    )
       throw new NotFoundError(`Port ${req.portId} could not be found.`)
     if (cur.row.device_id !== '' && cur.row.device_id !== inst.uuid)
       throw new ConflictError(`Port ${req.portId} is still in use.`)

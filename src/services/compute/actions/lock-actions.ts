@@ -5,7 +5,11 @@ import { recordApiAction, saveInstance, type ActionCaller } from './action-start
 import { loadInstance } from './instance-guard.js'
 
 /** Nova's compute API lock(): owners lock as 'owner', anyone else (admins) as 'admin'. */
-export async function lockServer(ctx: ComputeContext, caller: ActionCaller, id: string): Promise<void> {
+export async function lockServer(
+  ctx: ComputeContext,
+  caller: ActionCaller,
+  id: string,
+): Promise<void> {
   const inst = await loadInstance(ctx, caller.auth, id)
   const isOwner = inst.project_id === caller.auth.project?.id
   // An owner re-locking changes nothing (and must not take over an admin lock).
@@ -15,7 +19,11 @@ export async function lockServer(ctx: ComputeContext, caller: ActionCaller, id: 
 }
 
 /** unlock; an owner cannot lift an admin's lock (policy unlock:unlock_override is admin-only). */
-export async function unlockServer(ctx: ComputeContext, caller: ActionCaller, id: string): Promise<void> {
+export async function unlockServer(
+  ctx: ComputeContext,
+  caller: ActionCaller,
+  id: string,
+): Promise<void> {
   const inst = await loadInstance(ctx, caller.auth, id)
   const isOwner = inst.project_id === caller.auth.project?.id
   const expected = isOwner ? 'owner' : 'admin'

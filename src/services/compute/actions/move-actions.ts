@@ -1,9 +1,4 @@
-import {
-  BadRequestError,
-  ConflictError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '../../../common/errors.js'
+import { BadRequestError, ConflictError, ServiceUnavailableError } from '../../../common/errors.js'
 import { findFlavor, toFlavorSpec } from '../../../db/repositories/compute/flavors.js'
 import type { JsonValue } from '../../../bus/bus.js'
 import type { FlavorSpec } from '../../../virt/driver.js'
@@ -11,13 +6,14 @@ import type { ComputeContext } from '../compute-context.js'
 import { checkInstanceQuota } from '../quotas.js'
 import { CONDUCTOR_TOPIC } from '../rpc.js'
 import { TaskState, VmState } from '../states.js'
+import { castCompute, recordAction, saveExpecting, type ActionCaller } from './action-start.js'
 import {
-  castCompute,
-  recordAction,
-  saveExpecting,
-  type ActionCaller,
-} from './action-start.js'
-import { checkHost, checkLock, checkState, loadInstance, type InstanceRow } from './instance-guard.js'
+  checkHost,
+  checkLock,
+  checkState,
+  loadInstance,
+  type InstanceRow,
+} from './instance-guard.js'
 import { latestMigration, updateMigration } from './migration-records.js'
 import { computeHostExists, computeServiceIsUp } from './service-state.js'
 
@@ -25,7 +21,11 @@ const isNoValidHost = (err: unknown): boolean =>
   err instanceof Error && err.message.startsWith('No valid host')
 
 /** A conductor call whose NoValidHost becomes the API's 400 (migrate_server.py). */
-async function callConductor(ctx: ComputeContext, method: string, args: unknown): Promise<void> {
+export async function callConductor(
+  ctx: ComputeContext,
+  method: string,
+  args: unknown,
+): Promise<void> {
   try {
     await ctx.bus.call({ topic: CONDUCTOR_TOPIC }, method, args as JsonValue, { timeoutMs: 120000 })
   } catch (err) {
@@ -98,11 +98,17 @@ export async function resizeServer(
   )
   await recordAction(ctx, saved, caller, options.action)
   try {
-    await callConductor(ctx, 'migrate_server', migrateArgs(inst.uuid, caller, newFlavor, options.host))
+    await callConductor(
+      ctx,
+      'migrate_server',
+      migrateArgs(inst.uuid, caller, newFlavor, options.host),
+    )
   } catch (err) {
     // No conductor answered: nothing started, so the server must not stay in resize_prep.
     if (err instanceof ServiceUnavailableError)
-      await saveExpecting(ctx, saved, { task_state: null }, [TaskState.RESIZE_PREP]).catch(() => undefined)
+      await saveExpecting(ctx, saved, { task_state: null }, [TaskState.RESIZE_PREP]).catch(
+        () => undefined,
+      )
     throw err
   }
 }
@@ -128,7 +134,11 @@ async function resizedMigration(ctx: ComputeContext, inst: InstanceRow) {
 }
 
 /** confirmResize: the source drops the old copy (confirm_resize on the source host). */
-export async function confirmResize(ctx: ComputeContext, caller: ActionCaller, id: string): Promise<void> {
+export async function confirmResize(
+  ctx: ComputeContext,
+  caller: ActionCaller,
+  id: string,
+): Promise<void> {
   const inst = await loadInstance(ctx, caller.auth, id)
   checkLock(caller.auth, inst)
   checkState(inst, 'confirmResize', { vm: [VmState.RESIZED] })
@@ -143,7 +153,11 @@ export async function confirmResize(ctx: ComputeContext, caller: ActionCaller, i
 }
 
 /** revertResize: revert_resize on the destination, then finish_revert_resize on the source. */
-export async function revertResize(ctx: ComputeContext, caller: ActionCaller, id: string): Promise<void> {
+export async function revertResize(
+  ctx: ComputeContext,
+  caller: ActionCaller,
+  id: string,
+): Promise<void> {
   const inst = await loadInstance(ctx, caller.auth, id)
   checkLock(caller.auth, inst)
   checkState(inst, 'revertResize', { vm: [VmState.RESIZED] })
@@ -165,67 +179,5 @@ export async function revertResize(ctx: ComputeContext, caller: ActionCaller, id
     instanceUuid: inst.uuid,
     requestId: caller.requestId,
     migrationUuid: mig.uuid,
-  })
-}
-
-/** os-migrateLive: ACTIVE/PAUSED, task_state migrating, the conductor picks or claims the host. */
-export async function liveMigrate(
-  ctx: ComputeContext,
-  caller: ActionCaller,
-  id: string,
-  options: { host: string | null; force: boolean; async: boolean },
-): Promise<void> {
-  const inst = await loadInstance(ctx, caller.auth, id)
-  checkLock(caller.auth, inst)
-  checkState(inst, 'os-migrateLive', { vm: [VmState.ACTIVE, VmState.PAUSED] })
-  checkHost(inst)
-  if (options.host !== null && !(await computeHostExists(ctx, options.host)))
-    throw new BadRequestError(`Compute host ${options.host} could not be found.`)
-  if (options.host !== null && options.host === inst.host)
-    throw new BadRequestError(
-      `Unable to migrate instance (${inst.uuid}) to current host (${inst.host}).`,
-    )
-  await saveExpecting(ctx, inst, { task_state: TaskState.MIGRATING }, [null])
-  await recordAction(ctx, inst, caller, 'live-migration')
-  const args = {
-    instanceUuid: inst.uuid,
-    requestId: caller.requestId,
-    ...(options.host !== null ? { host: options.host } : {}),
-    force: options.force,
-  }
-  if (options.async) {
-    await ctx.bus.cast({ topic: CONDUCTOR_TOPIC }, 'live_migrate_instance', args)
-    return
-  }
-  await callConductor(ctx, 'live_migrate_instance', args)
-}
-
-/**
- * evacuate: admin; the source's compute service must be down (400
- * ComputeServiceInUse as Nova), then the conductor rebuilds it elsewhere.
- */
-export async function evacuate(
-  ctx: ComputeContext,
-  caller: ActionCaller,
-  id: string,
-  options: { host?: string; force: boolean; adminPass?: string },
-): Promise<void> {
-  const inst = await loadInstance(ctx, caller.auth, id)
-  if (options.host !== undefined && !(await computeHostExists(ctx, options.host)))
-    throw new NotFoundError(`Compute host ${options.host} not found.`)
-  if (options.host !== undefined && inst.host === options.host)
-    throw new BadRequestError("The target host can't be the same one.")
-  checkState(inst, 'evacuate', { vm: [VmState.ACTIVE, VmState.STOPPED, VmState.ERROR] })
-  const host = checkHost(inst)
-  if (await computeServiceIsUp(ctx, host))
-    throw new BadRequestError(`Compute service of ${host} is still in use.`)
-  await saveExpecting(ctx, inst, { task_state: TaskState.REBUILDING }, [null])
-  await recordAction(ctx, inst, caller, 'evacuate')
-  await ctx.bus.cast({ topic: CONDUCTOR_TOPIC }, 'evacuate_instance', {
-    instanceUuid: inst.uuid,
-    requestId: caller.requestId,
-    force: options.force,
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.adminPass !== undefined ? { adminPass: options.adminPass } : {}),
   })
 }

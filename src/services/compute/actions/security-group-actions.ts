@@ -48,7 +48,9 @@ export async function changeServerSecurityGroup(
     )
   for (const p of ports) {
     if (p.row.port_security_enabled === 0)
-      throw new BadRequestError('Network requires port_security_enabled and subnet associated in order to apply security groups.')
+      throw new BadRequestError(
+        'Network requires port_security_enabled and subnet associated in order to apply security groups.',
+      )
     const next = add
       ? [...new Set([...p.securityGroups, group.id])]
       : p.securityGroups.filter((g) => g !== group.id)

@@ -51,7 +51,9 @@ export async function showServerMigration(
   requireAdmin(caller.auth, 'os_compute_api:servers:migrations:show')
   const m = (await migrationsOf(ctx.db, inst.uuid)).find((x) => String(x.id) === migrationId)
   if (!m)
-    throw new NotFoundError(`In-progress live migration ${migrationId} is not found for server ${id}.`)
+    throw new NotFoundError(
+      `In-progress live migration ${migrationId} is not found for server ${id}.`,
+    )
   if (m.migration_type !== 'live-migration')
     throw new NotFoundError(`Migration ${migrationId} for server ${id} is not live-migration.`)
   if (!IN_PROGRESS.includes(m.status))
@@ -65,8 +67,7 @@ async function migrationForAction(
   migrationId: string,
 ): Promise<MigrationRow> {
   const m = (await liveMigrationsOf(ctx, instanceUuid)).find((x) => String(x.id) === migrationId)
-  if (!m)
-    throw new NotFoundError(`Migration ${migrationId} not found for instance ${instanceUuid}`)
+  if (!m) throw new NotFoundError(`Migration ${migrationId} not found for instance ${instanceUuid}`)
   return m
 }
 
@@ -107,6 +108,9 @@ export async function abortMigration(
   checkLock(caller.auth, inst)
   checkState(inst, 'abort live migration', { task: [TaskState.MIGRATING] })
   const m = await migrationForAction(ctx, inst.uuid, migrationId)
-  if (!['running', 'preparing'].includes(m.status)) throw invalidMigrationState(m, 'abort live migration')
-  throw new NotImplementedError('Aborting a live migration is not supported by this compute driver.')
+  if (!['running', 'preparing'].includes(m.status))
+    throw invalidMigrationState(m, 'abort live migration')
+  throw new NotImplementedError(
+    'Aborting a live migration is not supported by this compute driver.',
+  )
 }

@@ -47,7 +47,12 @@ export async function startSimpleAction<M extends ComputeMethod>(
   if (!spec.ignoreLock) checkLock(caller.auth, inst)
   const host = checkHost(inst)
   checkState(inst, spec.api, spec.rule)
-  const saved = await saveExpecting(ctx, inst, { task_state: spec.taskState }, spec.expected ?? [null])
+  const saved = await saveExpecting(
+    ctx,
+    inst,
+    { task_state: spec.taskState },
+    spec.expected ?? [null],
+  )
   await recordAction(ctx, inst, caller, spec.record)
   await castCompute(ctx, host, spec.method, {
     ...extra,

@@ -77,12 +77,18 @@ export async function instanceRow(cloud: TestCloud, uuid: string): Promise<Insta
 export async function captureCompute(
   cloud: TestCloud,
   host: string,
-): Promise<{ messages: Array<{ method: string; args: Record<string, unknown> }>; close(): Promise<void> }> {
+): Promise<{
+  messages: Array<{ method: string; args: Record<string, unknown> }>
+  close(): Promise<void>
+}> {
   const messages: Array<{ method: string; args: Record<string, unknown> }> = []
-  const sub = await cloud.bus.listen({ topic: 'compute', server: host }, (method, args: JsonValue) => {
-    messages.push({ method, args: args as Record<string, unknown> })
-    return null
-  })
+  const sub = await cloud.bus.listen(
+    { topic: 'compute', server: host },
+    (method, args: JsonValue) => {
+      messages.push({ method, args: args as Record<string, unknown> })
+      return null
+    },
+  )
   return { messages, close: () => sub.close() }
 }
 

@@ -1,11 +1,26 @@
-import { BadRequestError, ConflictError, NotFoundError, NotImplementedError } from '../../../common/errors.js'
+import {
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  NotImplementedError,
+} from '../../../common/errors.js'
 import { newUuid } from '../../../common/ids.js'
-import { bdmsOf, insertBdms, type BdmRow } from '../../../db/repositories/compute/block-device-mappings.js'
+import {
+  bdmsOf,
+  insertBdms,
+  type BdmRow,
+} from '../../../db/repositories/compute/block-device-mappings.js'
 import type { VolumeComputeApi } from '../../volume/index.js'
 import type { ComputeContext } from '../compute-context.js'
 import { VmState } from '../states.js'
 import { castCompute, recordAction, type ActionCaller } from './action-start.js'
-import { checkLock, checkState, invalidState, loadInstance, type InstanceRow } from './instance-guard.js'
+import {
+  checkLock,
+  checkState,
+  invalidState,
+  loadInstance,
+  type InstanceRow,
+} from './instance-guard.js'
 
 const ATTACH_STATES = [
   VmState.ACTIVE,
@@ -43,7 +58,10 @@ function nextDevice(used: ReadonlySet<string>): string {
 
 /** Shelved servers take volume changes only from 2.20 (_check_request_version). */
 function checkShelvedVersion(inst: InstanceRow, microversion: number, action: string): void {
-  if ((inst.vm_state === VmState.SHELVED || inst.vm_state === VmState.SHELVED_OFFLOADED) && microversion < 20)
+  if (
+    (inst.vm_state === VmState.SHELVED || inst.vm_state === VmState.SHELVED_OFFLOADED) &&
+    microversion < 20
+  )
     throw invalidState(action, inst.uuid, 'vm_state', inst.vm_state)
 }
 
@@ -58,7 +76,12 @@ async function bdmOf(ctx: ComputeContext, inst: InstanceRow, volumeId: string): 
   return b
 }
 
-export async function showAttachment(ctx: ComputeContext, caller: ActionCaller, id: string, volumeId: string) {
+export async function showAttachment(
+  ctx: ComputeContext,
+  caller: ActionCaller,
+  id: string,
+  volumeId: string,
+) {
   return bdmOf(ctx, await loadInstance(ctx, caller.auth, id), volumeId)
 }
 
@@ -134,7 +157,7 @@ export async function attachVolume(
       requestId: caller.requestId,
       bdmUuid,
     })
-  return (await bdmOf(ctx, inst, vol.id))
+  return await bdmOf(ctx, inst, vol.id)
 }
 
 /** Detach: the worker unplugs it, the conductor deletes the Cinder attachment and the BDM. */

@@ -6,7 +6,12 @@ import { checkUuid } from './servers-formats.js'
 import { callerOf, perVersion } from './server-action-types.js'
 import { validateActionValue } from './server-action-validate.js'
 
-const NAMES = ['network-changed', 'network-vif-plugged', 'network-vif-unplugged', 'network-vif-deleted']
+const NAMES = [
+  'network-changed',
+  'network-vif-plugged',
+  'network-vif-unplugged',
+  'network-vif-deleted',
+]
 
 const BODY = perVersion((mv) =>
   Type.Object({ events: events(mv) }, { additionalProperties: false }),
@@ -17,7 +22,9 @@ function events(mv: number) {
     Type.Object(
       {
         server_uuid: Type.String(),
-        name: Type.Union([...NAMES, ...(mv >= 51 ? ['volume-extended'] : [])].map((n) => Type.Literal(n))),
+        name: Type.Union(
+          [...NAMES, ...(mv >= 51 ? ['volume-extended'] : [])].map((n) => Type.Literal(n)),
+        ),
         status: Type.Optional(
           Type.Union(['failed', 'completed', 'in-progress'].map((s) => Type.Literal(s))),
         ),

@@ -60,9 +60,12 @@ export function interfacesRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const body = (request.body ?? {}) as Record<string, unknown>
       const keys = Object.keys(body).filter((k) => k !== 'interfaceAttachment')
       if (keys.length > 0)
-        throw new ValidationError(`Additional properties are not allowed ('${keys[0]}' was unexpected)`)
+        throw new ValidationError(
+          `Additional properties are not allowed ('${keys[0]}' was unexpected)`,
+        )
       const a = body['interfaceAttachment']
-      if (a !== undefined) validateActionValue('interfaceAttachment', CREATE(request.computeMicroversion), a)
+      if (a !== undefined)
+        validateActionValue('interfaceAttachment', CREATE(request.computeMicroversion), a)
       const v = (a ?? {}) as CreateBody
       if (v.net_id !== undefined) checkUuid('interfaceAttachment/net_id', v.net_id)
       if (v.port_id !== undefined) checkUuid('interfaceAttachment/port_id', v.port_id)

@@ -15,9 +15,14 @@ const CREATE = perVersion((mv) =>
         ['vnc', 'spice', 'rdp', 'serial', ...(mv >= 8 ? ['mks'] : [])].map((p) => Type.Literal(p)),
       ),
       type: Type.Union(
-        ['novnc', 'xvpvnc', 'rdp-html5', 'spice-html5', 'serial', ...(mv >= 8 ? ['webmks'] : [])].map(
-          (t) => Type.Literal(t),
-        ),
+        [
+          'novnc',
+          'xvpvnc',
+          'rdp-html5',
+          'spice-html5',
+          'serial',
+          ...(mv >= 8 ? ['webmks'] : []),
+        ].map((t) => Type.Literal(t)),
       ),
     },
     { additionalProperties: false },

@@ -53,14 +53,23 @@ describe('server admin actions: lock, reset state, password, restore', () => {
       .where('instance_uuid', '=', vm.uuid)
       .orderBy('id')
       .execute()
-    assert.deepEqual(acts.map((a) => a.action), ['lock', 'unlock', 'stop'])
+    assert.deepEqual(
+      acts.map((a) => a.action),
+      ['lock', 'unlock', 'stop'],
+    )
   })
 
   test('os-resetState is admin-only and clears task_state', async () => {
     const vm = await insertInstance(cloud, member.projectId, { task_state: 'rebooting' })
     assert.equal((await action(vm.uuid, { 'os-resetState': { state: 'error' } })).status, 403)
-    assert.equal((await action(vm.uuid, { 'os-resetState': { state: 'bogus' } }, admin)).status, 400)
-    assert.equal((await action(vm.uuid, { 'os-resetState': { state: 'error' } }, admin)).status, 202)
+    assert.equal(
+      (await action(vm.uuid, { 'os-resetState': { state: 'bogus' } }, admin)).status,
+      400,
+    )
+    assert.equal(
+      (await action(vm.uuid, { 'os-resetState': { state: 'error' } }, admin)).status,
+      202,
+    )
     const row = await instanceRow(cloud, vm.uuid)
     assert.equal(row.vm_state, 'error')
     assert.equal(row.task_state, null)

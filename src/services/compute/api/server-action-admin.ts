@@ -63,7 +63,13 @@ export const adminActions: ServerActions = {
   removeSecurityGroup: {
     schema: SG_NAME,
     async run({ ctx, caller, serverId, value }) {
-      await changeServerSecurityGroup(ctx, caller, serverId, (value as { name: string }).name, false)
+      await changeServerSecurityGroup(
+        ctx,
+        caller,
+        serverId,
+        (value as { name: string }).name,
+        false,
+      )
     },
   },
   forceDelete: {
@@ -79,12 +85,20 @@ export const adminActions: ServerActions = {
       { additionalProperties: false },
     ),
     async run({ ctx, caller, serverId, value }) {
-      await addFixedIp(ctx, caller, serverId, String((value as { networkId: string | number }).networkId))
+      await addFixedIp(
+        ctx,
+        caller,
+        serverId,
+        String((value as { networkId: string | number }).networkId),
+      )
     },
   },
   removeFixedIp: {
     maxVersion: 43,
-    schema: Type.Object({ address: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    schema: Type.Object(
+      { address: Type.String({ minLength: 1 }) },
+      { additionalProperties: false },
+    ),
     async run({ ctx, caller, serverId, value }) {
       await removeFixedIp(ctx, caller, serverId, (value as { address: string }).address)
     },

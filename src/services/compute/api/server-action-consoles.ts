@@ -35,7 +35,12 @@ export const consoleActions: ServerActions = {
     async run({ ctx, caller, serverId, value }) {
       const raw = (value as { length?: number | string | null }).length
       const n = raw === undefined || raw === null ? undefined : Number(raw)
-      const output = await consoleOutput(ctx, caller, serverId, n === undefined || n < 0 ? undefined : n)
+      const output = await consoleOutput(
+        ctx,
+        caller,
+        serverId,
+        n === undefined || n < 0 ? undefined : n,
+      )
       return { output }
     },
   },

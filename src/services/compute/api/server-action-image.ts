@@ -1,13 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox'
 import { isAdmin } from '../../../common/auth-context.js'
-import {
-  backupServer,
-  rebuildServer,
-  shelveOffloadServer,
-  shelveServer,
-  snapshotServer,
-  unshelveServer,
-} from '../actions/image-actions.js'
+import { backupServer, rebuildServer, snapshotServer } from '../actions/image-actions.js'
+import { shelveOffloadServer, shelveServer, unshelveServer } from '../actions/shelve-actions.js'
 import { generatePassword } from '../actions/password.js'
 import { serverUpdateView } from '../server-view.js'
 import { loadServerViewData, viewOptions } from '../servers-view-data.js'
@@ -32,7 +26,10 @@ const REBUILD = perVersion((mv): TSchema => {
   if (mv < 57)
     props['personality'] = Type.Optional(
       Type.Array(
-        Type.Object({ path: Type.String(), contents: Type.String() }, { additionalProperties: false }),
+        Type.Object(
+          { path: Type.String(), contents: Type.String() },
+          { additionalProperties: false },
+        ),
       ),
     )
   if (mv >= 19)
@@ -80,7 +77,12 @@ export const imageActions: ServerActions = {
       { additionalProperties: false },
     ),
     async run({ ctx, caller, serverId, value, request, reply }) {
-      const v = value as { name: string; backup_type: string; rotation: number | string; metadata?: Record<string, string> }
+      const v = value as {
+        name: string
+        backup_type: string
+        rotation: number | string
+        metadata?: Record<string, string>
+      }
       checkName('createBackup/name', v.name)
       const rotation = Number(v.rotation)
       const imageId = await backupServer(ctx, caller, serverId, {
@@ -91,7 +93,10 @@ export const imageActions: ServerActions = {
       })
       if (request.computeMicroversion >= 45) return { image_id: imageId }
       if (rotation > 0)
-        reply.header('location', `${ctx.publicUrl.replace(/\/+$/, '')}/compute/v2.1/images/${imageId}`)
+        reply.header(
+          'location',
+          `${ctx.publicUrl.replace(/\/+$/, '')}/compute/v2.1/images/${imageId}`,
+        )
       return undefined
     },
   },
@@ -119,7 +124,11 @@ export const imageActions: ServerActions = {
       if (typeof v.description === 'string') checkDescription('rebuild/description', v.description)
       if (typeof v.user_data === 'string') checkBase64('rebuild/user_data', v.user_data)
       if (v.metadata !== undefined)
-        await checkMetadataItemsQuota(ctx, caller.auth.project?.id ?? '', Object.keys(v.metadata).length)
+        await checkMetadataItemsQuota(
+          ctx,
+          caller.auth.project?.id ?? '',
+          Object.keys(v.metadata).length,
+        )
       const adminPass = v.adminPass ?? generatePassword()
       const row = await rebuildServer(ctx, caller, serverId, {
         imageRef: v.imageRef,

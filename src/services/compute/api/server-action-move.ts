@@ -1,13 +1,8 @@
 import { Type, type TSchema } from '@sinclair/typebox'
 import { BadRequestError } from '../../../common/errors.js'
 import { requireAdmin } from '../actions/instance-guard.js'
-import {
-  confirmResize,
-  evacuate,
-  liveMigrate,
-  resizeServer,
-  revertResize,
-} from '../actions/move-actions.js'
+import { confirmResize, resizeServer, revertResize } from '../actions/move-actions.js'
+import { evacuate, liveMigrate } from '../actions/live-actions.js'
 import { generatePassword } from '../actions/password.js'
 import { perVersion, type ServerActions } from './server-action-types.js'
 
@@ -60,7 +55,9 @@ export const moveActions: ServerActions = {
     schema: Type.Object(
       {
         flavorRef: Type.Union([Type.String({ minLength: 1 }), Type.Integer({ minimum: 1 })]),
-        'OS-DCF:diskConfig': Type.Optional(Type.Union([Type.Literal('AUTO'), Type.Literal('MANUAL')])),
+        'OS-DCF:diskConfig': Type.Optional(
+          Type.Union([Type.Literal('AUTO'), Type.Literal('MANUAL')]),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -113,7 +110,12 @@ export const moveActions: ServerActions = {
     status: 200,
     async run({ ctx, caller, serverId, value, request }) {
       requireAdmin(caller.auth, 'os_compute_api:os-evacuate')
-      const v = value as { host?: string; adminPass?: string; onSharedStorage?: unknown; force?: boolean }
+      const v = value as {
+        host?: string
+        adminPass?: string
+        onSharedStorage?: unknown
+        force?: boolean
+      }
       const mv = request.computeMicroversion
       const force = mv >= 29 ? v.force === true : false
       if (force && !v.host) throw new BadRequestError("Can't force to a non-provided destination")

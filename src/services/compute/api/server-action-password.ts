@@ -24,13 +24,16 @@ export function serverPasswordRoutes(ctx: ComputeContext): FastifyPluginAsync {
       return { password: KEYS.map((k) => sys[k] ?? '').join('') }
     })
 
-    app.delete<{ Params: { id: string } }>('/servers/:id/os-server-password', async (request, reply) => {
-      const caller = callerOf(request)
-      const inst = await loadInstance(ctx, caller.auth, request.params.id)
-      const sys = sysMeta(inst.system_metadata)
-      for (const k of KEYS) delete sys[k]
-      await saveInstance(ctx, inst, { system_metadata: JSON.stringify(sys) })
-      return reply.status(204).send()
-    })
+    app.delete<{ Params: { id: string } }>(
+      '/servers/:id/os-server-password',
+      async (request, reply) => {
+        const caller = callerOf(request)
+        const inst = await loadInstance(ctx, caller.auth, request.params.id)
+        const sys = sysMeta(inst.system_metadata)
+        for (const k of KEYS) delete sys[k]
+        await saveInstance(ctx, inst, { system_metadata: JSON.stringify(sys) })
+        return reply.status(204).send()
+      },
+    )
   }
 }

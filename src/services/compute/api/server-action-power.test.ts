@@ -2,12 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createTestCloud, type TestCloud } from '../../identity/testing.js'
 import { memberOf } from '../../network/api/l3-test-fixtures.js'
-import {
-  captureCompute,
-  insertInstance,
-  instanceRow,
-  settle,
-} from '../actions/test-fixtures.js'
+import { captureCompute, insertInstance, instanceRow, settle } from '../actions/test-fixtures.js'
 
 describe('server power actions (API side)', () => {
   let cloud: TestCloud
@@ -43,7 +38,10 @@ describe('server power actions (API side)', () => {
       .selectAll()
       .where('instance_uuid', '=', vm.uuid)
       .execute()
-    assert.deepEqual(acts.map((a) => a.action), ['reboot'])
+    assert.deepEqual(
+      acts.map((a) => a.action),
+      ['reboot'],
+    )
   })
 
   test('a second reboot while rebooting is a 409 with Nova wording', async () => {
@@ -70,10 +68,16 @@ describe('server power actions (API side)', () => {
   })
 
   test('os-stop on a stopped server and os-start on an active one are 409', async () => {
-    const stopped = await insertInstance(cloud, member.projectId, { vm_state: 'stopped', power_state: 4 })
+    const stopped = await insertInstance(cloud, member.projectId, {
+      vm_state: 'stopped',
+      power_state: 4,
+    })
     const r1 = await action(stopped.uuid, { 'os-stop': null })
     assert.equal(r1.status, 409)
-    assert.match(r1.body.conflictingRequest.message, /Cannot 'stop' instance .* while it is in vm_state stopped/)
+    assert.match(
+      r1.body.conflictingRequest.message,
+      /Cannot 'stop' instance .* while it is in vm_state stopped/,
+    )
     const r2 = await action(stopped.uuid, { 'os-start': null })
     assert.equal(r2.status, 202)
     assert.equal((await instanceRow(cloud, stopped.uuid)).task_state, 'powering-on')
@@ -89,7 +93,10 @@ describe('server power actions (API side)', () => {
     assert.equal((await action(vm.uuid, { resume: null })).status, 409)
     assert.equal((await action(vm.uuid, { pause: null })).status, 202)
     assert.equal((await instanceRow(cloud, vm.uuid)).task_state, 'pausing')
-    const paused = await insertInstance(cloud, member.projectId, { vm_state: 'paused', power_state: 3 })
+    const paused = await insertInstance(cloud, member.projectId, {
+      vm_state: 'paused',
+      power_state: 3,
+    })
     assert.equal((await action(paused.uuid, { suspend: null })).status, 409)
     assert.equal((await action(paused.uuid, { unpause: null })).status, 202)
     const suspended = await insertInstance(cloud, member.projectId, { vm_state: 'suspended' })
@@ -103,7 +110,9 @@ describe('server power actions (API side)', () => {
     const res = await action(vm.uuid, { rescue: { adminPass: 'pw-1' } })
     assert.equal(res.status, 200)
     assert.deepEqual(res.body, { adminPass: 'pw-1' })
-    const generated = await action((await insertInstance(cloud, member.projectId)).uuid, { rescue: null })
+    const generated = await action((await insertInstance(cloud, member.projectId)).uuid, {
+      rescue: null,
+    })
     assert.equal(generated.status, 200)
     assert.equal(typeof generated.body.adminPass, 'string')
     assert.equal(generated.body.adminPass.length, 12)

@@ -9,7 +9,9 @@ import { VmState } from '../states.js'
 import { UUID_PATTERN, type ServerActions } from './server-action-types.js'
 
 const REBOOT = Type.Object(
-  { type: Type.Union(['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft'].map((t) => Type.Literal(t))) },
+  {
+    type: Type.Union(['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft'].map((t) => Type.Literal(t))),
+  },
   { additionalProperties: false },
 )
 const RESCUE = Type.Union([
@@ -29,18 +31,38 @@ export const powerActions: ServerActions = {
     schema: REBOOT,
     async run({ ctx, caller, serverId, value }) {
       const type = (value as { type: string }).type.toUpperCase() as 'SOFT' | 'HARD'
-      await runSimpleAction(ctx, caller, serverId, type === 'SOFT' ? power.softReboot : power.hardReboot, {
-        type,
-      })
+      await runSimpleAction(
+        ctx,
+        caller,
+        serverId,
+        type === 'SOFT' ? power.softReboot : power.hardReboot,
+        {
+          type,
+        },
+      )
     },
   },
-  'os-stop': { run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.stop, {})) },
-  'os-start': { run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.start, {})) },
-  pause: { run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.pause, {})) },
-  unpause: { run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.unpause, {})) },
-  suspend: { run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.suspend, {})) },
-  resume: { run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.resume, {})) },
-  unrescue: { run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.unrescue, {})) },
+  'os-stop': {
+    run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.stop, {})),
+  },
+  'os-start': {
+    run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.start, {})),
+  },
+  pause: {
+    run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.pause, {})),
+  },
+  unpause: {
+    run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.unpause, {})),
+  },
+  suspend: {
+    run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.suspend, {})),
+  },
+  resume: {
+    run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.resume, {})),
+  },
+  unrescue: {
+    run: async (i) => void (await runSimpleAction(i.ctx, i.caller, i.serverId, power.unrescue, {})),
+  },
   rescue: {
     schema: RESCUE,
     status: 200,

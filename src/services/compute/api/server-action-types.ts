@@ -40,7 +40,9 @@ export const UUID_PATTERN =
   '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$'
 
 /** A per-microversion schema builder whose results are kept (the validator caches by schema object). */
-export function perVersion(build: (microversion: number) => TSchema): (microversion: number) => TSchema {
+export function perVersion(
+  build: (microversion: number) => TSchema,
+): (microversion: number) => TSchema {
   const memo = new Map<number, TSchema>()
   return (mv) => {
     let s = memo.get(mv)

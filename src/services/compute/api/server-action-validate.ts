@@ -30,6 +30,9 @@ function describe(action: string, err: ErrorObject | undefined, value: unknown):
   const at = err.instancePath
     .split('/')
     .filter(Boolean)
-    .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value)
+    .reduce<unknown>(
+      (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+      value,
+    )
   return `Invalid input for field/attribute ${path}. Value: ${JSON.stringify(at) ?? 'None'}. ${err.message ?? 'is invalid'}`
 }

@@ -14,7 +14,13 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
   let c: ReturnType<typeof compute>
 
   const boot = async (token: string, name: string, flavorRef = '1'): Promise<string> => {
-    const r = await c('POST', '/servers', token, { server: { name, imageRef: image, flavorRef, networks: 'none' } }, '2.37')
+    const r = await c(
+      'POST',
+      '/servers',
+      token,
+      { server: { name, imageRef: image, flavorRef, networks: 'none' } },
+      '2.37',
+    )
     assert.equal(r.status, 202, JSON.stringify(r.body))
     const s = await waitForStatus(cloud, token, r.body.server.id, ['ACTIVE', 'ERROR'])
     assert.equal(s?.status, 'ACTIVE', JSON.stringify(s))
@@ -87,9 +93,15 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
       .where('instance_uuid', '=', id)
       .executeTakeFirstOrThrow()
     const held = Object.values(await consumerAllocations(cloud.database.db, mig.uuid))
-    assert.deepEqual(held.map((a) => a['MEMORY_MB']), [512])
+    assert.deepEqual(
+      held.map((a) => a['MEMORY_MB']),
+      [512],
+    )
     const claimed = Object.values(await consumerAllocations(cloud.database.db, id))
-    assert.deepEqual(claimed.map((a) => a['MEMORY_MB']), [2048])
+    assert.deepEqual(
+      claimed.map((a) => a['MEMORY_MB']),
+      [2048],
+    )
     assert.equal((await act(id, { confirmResize: null })).status, 204)
     await expectStatus(id, 'ACTIVE')
     assert.equal((await show(id)).flavor.original_name, 'm1.small')
@@ -102,7 +114,10 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
     await expectStatus(id, 'ACTIVE')
     assert.equal((await show(id)).flavor.original_name, 'm1.small')
     const reverted = Object.values(await consumerAllocations(cloud.database.db, id))
-    assert.deepEqual(reverted.map((a) => a['MEMORY_MB']), [2048])
+    assert.deepEqual(
+      reverted.map((a) => a['MEMORY_MB']),
+      [2048],
+    )
     const migs = await cloud.database.db
       .selectFrom('migrations')
       .select(['status', 'migration_type'])
@@ -127,7 +142,12 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
     const after = (await show(id))['OS-EXT-SRV-ATTR:host'] as string
     assert.notEqual(after, before)
 
-    const live = await act(id, { 'os-migrateLive': { host: null, block_migration: 'auto' } }, admin, '2.25')
+    const live = await act(
+      id,
+      { 'os-migrateLive': { host: null, block_migration: 'auto' } },
+      admin,
+      '2.25',
+    )
     assert.equal(live.status, 202, JSON.stringify(live.body))
     for (let i = 0; i < 200 && (await show(id))['OS-EXT-SRV-ATTR:host'] === after; i++)
       await new Promise((r) => setTimeout(r, 20))
@@ -137,7 +157,12 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
 
   test('createImage makes an active snapshot image (2.45 body, Location before)', async () => {
     const id = await boot(member.token, 'snap')
-    const r = await act(id, { createImage: { name: 'snap1', metadata: { purpose: 'test' } } }, member.token, '2.45')
+    const r = await act(
+      id,
+      { createImage: { name: 'snap1', metadata: { purpose: 'test' } } },
+      member.token,
+      '2.45',
+    )
     assert.equal(r.status, 202, JSON.stringify(r.body))
     const imageId = r.body.image_id as string
     const img = await imageActive(imageId, member.token)
@@ -154,11 +179,20 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
     const id = await boot(member.token, 'backup')
     const ids: string[] = []
     for (const n of ['b1', 'b2', 'b3']) {
-      const r = await act(id, { createBackup: { name: n, backup_type: 'daily', rotation: 2 } }, member.token, '2.45')
+      const r = await act(
+        id,
+        { createBackup: { name: n, backup_type: 'daily', rotation: 2 } },
+        member.token,
+        '2.45',
+      )
       assert.equal(r.status, 202, JSON.stringify(r.body))
       ids.push(r.body.image_id as string)
       await imageActive(r.body.image_id, member.token)
-      for (let i = 0; i < 100 && (await show(id, member.token))['OS-EXT-STS:task_state'] !== null; i++)
+      for (
+        let i = 0;
+        i < 100 && (await show(id, member.token))['OS-EXT-STS:task_state'] !== null;
+        i++
+      )
         await new Promise((res) => setTimeout(res, 20))
     }
     await expectStatus(id, 'ACTIVE', member.token)
@@ -167,7 +201,10 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
       `/image/v2/images?instance_uuid=${id}&image_type=backup&backup_type=daily&sort_key=created_at&sort_dir=asc`,
       { token: member.token },
     )
-    assert.deepEqual(list.body.images.map((i: { name: string }) => i.name), ['b2', 'b3'])
+    assert.deepEqual(
+      list.body.images.map((i: { name: string }) => i.name),
+      ['b2', 'b3'],
+    )
     const gone = await cloud.request('GET', `/image/v2/images/${ids[0]}`, { token: member.token })
     assert.equal(gone.status, 404)
     const pw = await c('GET', `/servers/${id}/os-server-password`, member.token)
@@ -221,7 +258,13 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
     assert.equal(out.status, 200)
     assert.match(out.body.output, /login:/)
     assert.equal(out.body.output.split('\n').length, 1)
-    const rc = await c('POST', `/servers/${id}/remote-consoles`, admin, { remote_console: { protocol: 'vnc', type: 'novnc' } }, '2.6')
+    const rc = await c(
+      'POST',
+      `/servers/${id}/remote-consoles`,
+      admin,
+      { remote_console: { protocol: 'vnc', type: 'novnc' } },
+      '2.6',
+    )
     assert.equal(rc.status, 200, JSON.stringify(rc.body))
     assert.equal(rc.body.remote_console.protocol, 'vnc')
     const url = new URL(rc.body.remote_console.url)
@@ -232,7 +275,13 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
     const legacy = await act(id, { 'os-getVNCConsole': { type: 'novnc' } })
     assert.equal(legacy.status, 200)
     assert.equal(legacy.body.console.type, 'novnc')
-    const mismatch = await c('POST', `/servers/${id}/remote-consoles`, admin, { remote_console: { protocol: 'vnc', type: 'spice-html5' } }, '2.6')
+    const mismatch = await c(
+      'POST',
+      `/servers/${id}/remote-consoles`,
+      admin,
+      { remote_console: { protocol: 'vnc', type: 'spice-html5' } },
+      '2.6',
+    )
     assert.equal(mismatch.status, 400)
   })
 
@@ -282,16 +331,31 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
     const other = (hosts.body.hypervisors as Array<{ service: { host: string } }>)
       .map((h) => h.service.host)
       .find((h) => h !== host) as string
-    const self = await act(id, { 'os-migrateLive': { host, block_migration: 'auto', force: true } }, admin, '2.30')
+    const self = await act(
+      id,
+      { 'os-migrateLive': { host, block_migration: 'auto', force: true } },
+      admin,
+      '2.30',
+    )
     assert.equal(self.status, 400)
-    const r = await act(id, { 'os-migrateLive': { host: other, block_migration: 'auto', force: true } }, admin, '2.30')
+    const r = await act(
+      id,
+      { 'os-migrateLive': { host: other, block_migration: 'auto', force: true } },
+      admin,
+      '2.30',
+    )
     assert.equal(r.status, 202, JSON.stringify(r.body))
     for (let i = 0; i < 200 && (await show(id))['OS-EXT-SRV-ATTR:host'] !== other; i++)
       await new Promise((res) => setTimeout(res, 20))
     assert.equal((await expectStatus(id, 'ACTIVE'))['OS-EXT-SRV-ATTR:host'], other)
     assert.equal((await act(id, { 'os-stop': null })).status, 202)
     await expectStatus(id, 'SHUTOFF')
-    const stopped = await act(id, { 'os-migrateLive': { host: null, block_migration: 'auto' } }, admin, '2.25')
+    const stopped = await act(
+      id,
+      { 'os-migrateLive': { host: null, block_migration: 'auto' } },
+      admin,
+      '2.25',
+    )
     assert.equal(stopped.status, 409)
   })
 })

@@ -32,7 +32,12 @@ export function serverMigrationsRoutes(ctx: ComputeContext): FastifyPluginAsync 
 
     app.get<Params>('/servers/:id/migrations/:migrationId', async (request) => {
       since(request, 23)
-      const m = await showServerMigration(ctx, callerOf(request), request.params.id, request.params.migrationId)
+      const m = await showServerMigration(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        request.params.migrationId,
+      )
       return { migration: serverMigrationView(m, request.computeMicroversion) }
     })
 
@@ -42,7 +47,12 @@ export function serverMigrationsRoutes(ctx: ComputeContext): FastifyPluginAsync 
       if (!body || typeof body !== 'object' || !('force_complete' in body))
         throw new BadRequestError(`There is no such action: ${Object.keys(body ?? {})[0] ?? ''}`)
       validateActionValue('body', FORCE_COMPLETE, body)
-      await forceCompleteMigration(ctx, callerOf(request), request.params.id, request.params.migrationId)
+      await forceCompleteMigration(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        request.params.migrationId,
+      )
       return reply.status(202).send()
     })
 

@@ -29,7 +29,11 @@ const CREATE = perVersion((mv) =>
           volumeId: Type.String(),
           device: Type.Optional(DEVICE),
           ...(mv >= 49
-            ? { tag: Type.Optional(Type.String({ minLength: 1, maxLength: 60, pattern: '^[^,/]*$' })) }
+            ? {
+                tag: Type.Optional(
+                  Type.String({ minLength: 1, maxLength: 60, pattern: '^[^,/]*$' }),
+                ),
+              }
             : {}),
         },
         { additionalProperties: false },
@@ -56,23 +60,35 @@ export function volumeAttachmentsRoutes(ctx: ComputeContext): FastifyPluginAsync
         const offset = Number(request.query.offset ?? 0)
         const limit = request.query.limit === undefined ? undefined : Number(request.query.limit)
         if (!Number.isInteger(offset) || offset < 0)
-          throw new ValidationError(`Invalid input for query parameters offset. Value: ${request.query.offset}.`)
+          throw new ValidationError(
+            `Invalid input for query parameters offset. Value: ${request.query.offset}.`,
+          )
         if (limit !== undefined && (!Number.isInteger(limit) || limit < 0))
-          throw new ValidationError(`Invalid input for query parameters limit. Value: ${request.query.limit}.`)
+          throw new ValidationError(
+            `Invalid input for query parameters limit. Value: ${request.query.limit}.`,
+          )
         const page = all.slice(offset, limit === undefined ? undefined : offset + limit)
         return { volumeAttachments: page.map(attachmentView) }
       },
     )
 
     app.get<Params>('/servers/:id/os-volume_attachments/:volumeId', async (request) => {
-      const b = await showAttachment(ctx, callerOf(request), request.params.id, request.params.volumeId)
+      const b = await showAttachment(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        request.params.volumeId,
+      )
       return { volumeAttachment: attachmentView(b) }
     })
 
     app.post<Params>('/servers/:id/os-volume_attachments', async (request) => {
       validateActionValue('body', CREATE(request.computeMicroversion), request.body)
-      const v = (request.body as { volumeAttachment: { volumeId: string; device?: string | null; tag?: string } })
-        .volumeAttachment
+      const v = (
+        request.body as {
+          volumeAttachment: { volumeId: string; device?: string | null; tag?: string }
+        }
+      ).volumeAttachment
       checkUuid('volumeAttachment/volumeId', v.volumeId)
       const b = await attachVolume(ctx, callerOf(request), request.params.id, {
         volumeId: v.volumeId,
@@ -85,7 +101,8 @@ export function volumeAttachmentsRoutes(ctx: ComputeContext): FastifyPluginAsync
 
     app.put<Params>('/servers/:id/os-volume_attachments/:volumeId', async (request) => {
       validateActionValue('body', UPDATE, request.body)
-      const newId = (request.body as { volumeAttachment: { volumeId: string } }).volumeAttachment.volumeId
+      const newId = (request.body as { volumeAttachment: { volumeId: string } }).volumeAttachment
+        .volumeId
       checkUuid('volumeAttachment/volumeId', newId)
       await swapVolume(ctx, callerOf(request), request.params.id, request.params.volumeId, newId)
     })

@@ -25,8 +25,11 @@ describe('volume attachments', () => {
   const volumeStatus = async (id: string, want: string): Promise<Record<string, any>> => {
     let v: Record<string, any> = {}
     for (let i = 0; i < 300; i++) {
-      v = (await cloud.request('GET', `/volume/v3/${member.projectId}/volumes/${id}`, { token: member.token })).body
-        .volume
+      v = (
+        await cloud.request('GET', `/volume/v3/${member.projectId}/volumes/${id}`, {
+          token: member.token,
+        })
+      ).body.volume
       if (v['status'] === want) return v
       await new Promise((r) => setTimeout(r, 20))
     }
@@ -43,25 +46,51 @@ describe('volume attachments', () => {
   after(async () => cloud.close())
 
   test('attach → in-use with the device, list/show, detach → available', async () => {
-    const r = await c('POST', '/servers', member.token, { server: { name: 'v', imageRef: image, flavorRef: '1', networks: 'none' } }, '2.37')
+    const r = await c(
+      'POST',
+      '/servers',
+      member.token,
+      { server: { name: 'v', imageRef: image, flavorRef: '1', networks: 'none' } },
+      '2.37',
+    )
     const id = r.body.server.id as string
     await waitForStatus(cloud, member.token, id, ['ACTIVE'])
     const vol = await volume()
-    const att = await c('POST', `/servers/${id}/os-volume_attachments`, member.token, { volumeAttachment: { volumeId: vol } })
+    const att = await c('POST', `/servers/${id}/os-volume_attachments`, member.token, {
+      volumeAttachment: { volumeId: vol },
+    })
     assert.equal(att.status, 200, JSON.stringify(att.body))
-    assert.deepEqual(att.body.volumeAttachment, { id: vol, volumeId: vol, serverId: id, device: '/dev/vdb' })
+    assert.deepEqual(att.body.volumeAttachment, {
+      id: vol,
+      volumeId: vol,
+      serverId: id,
+      device: '/dev/vdb',
+    })
     const inUse = await volumeStatus(vol, 'in-use')
     assert.equal(inUse['attachments'][0].server_id, id)
     const list = await c('GET', `/servers/${id}/os-volume_attachments`, member.token)
-    assert.deepEqual(list.body.volumeAttachments.map((a: { volumeId: string }) => a.volumeId), [vol])
-    assert.equal((await c('GET', `/servers/${id}/os-volume_attachments/${vol}`, member.token)).status, 200)
+    assert.deepEqual(
+      list.body.volumeAttachments.map((a: { volumeId: string }) => a.volumeId),
+      [vol],
+    )
+    assert.equal(
+      (await c('GET', `/servers/${id}/os-volume_attachments/${vol}`, member.token)).status,
+      200,
+    )
 
-    const again = await c('POST', `/servers/${id}/os-volume_attachments`, member.token, { volumeAttachment: { volumeId: vol } })
+    const again = await c('POST', `/servers/${id}/os-volume_attachments`, member.token, {
+      volumeAttachment: { volumeId: vol },
+    })
     assert.equal(again.status, 400)
-    const swap = await c('PUT', `/servers/${id}/os-volume_attachments/${vol}`, admin, { volumeAttachment: { volumeId: vol } })
+    const swap = await c('PUT', `/servers/${id}/os-volume_attachments/${vol}`, admin, {
+      volumeAttachment: { volumeId: vol },
+    })
     assert.equal(swap.status, 501)
 
-    assert.equal((await c('DELETE', `/servers/${id}/os-volume_attachments/${vol}`, member.token)).status, 202)
+    assert.equal(
+      (await c('DELETE', `/servers/${id}/os-volume_attachments/${vol}`, member.token)).status,
+      202,
+    )
     await volumeStatus(vol, 'available')
     for (let i = 0; i < 100; i++) {
       const l = await c('GET', `/servers/${id}/os-volume_attachments`, member.token)
@@ -74,13 +103,23 @@ describe('volume attachments', () => {
   })
 
   test('an unknown volume is 404, a bad device 400', async () => {
-    const r = await c('POST', '/servers', member.token, { server: { name: 'v2', imageRef: image, flavorRef: '1', networks: 'none' } }, '2.37')
+    const r = await c(
+      'POST',
+      '/servers',
+      member.token,
+      { server: { name: 'v2', imageRef: image, flavorRef: '1', networks: 'none' } },
+      '2.37',
+    )
     const id = r.body.server.id as string
     await waitForStatus(cloud, member.token, id, ['ACTIVE'])
     const missing = '11111111-2222-4333-8444-555555555555'
-    const nf = await c('POST', `/servers/${id}/os-volume_attachments`, member.token, { volumeAttachment: { volumeId: missing } })
+    const nf = await c('POST', `/servers/${id}/os-volume_attachments`, member.token, {
+      volumeAttachment: { volumeId: missing },
+    })
     assert.equal(nf.status, 404)
-    const bad = await c('POST', `/servers/${id}/os-volume_attachments`, member.token, { volumeAttachment: { volumeId: missing, device: 'sdb' } })
+    const bad = await c('POST', `/servers/${id}/os-volume_attachments`, member.token, {
+      volumeAttachment: { volumeId: missing, device: 'sdb' },
+    })
     assert.equal(bad.status, 400)
   })
 })

@@ -4,7 +4,8 @@ import { dirname, relative, resolve } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+// Always scan the TypeScript sources, also when this test runs compiled from dist/.
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../src')
 
 /** Modules a compute worker must never load: it holds no database credentials (seed 002). */
 const FORBIDDEN = [

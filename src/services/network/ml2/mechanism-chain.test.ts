@@ -107,7 +107,7 @@ describe('ML2 mechanism chain', () => {
   })
 
   test('registry: unknown names fail fast listing the known ones', async () => {
-    assert.deepEqual(KNOWN_MECHANISM_DRIVERS, ['logger', 'noop'])
+    assert.deepEqual(KNOWN_MECHANISM_DRIVERS, ['logger', 'noop', 'vsphere_dvs'])
     await assert.rejects(
       buildMechanismChain(['logger', 'ovs'], logger),
       /unknown \[ml2\] mechanism_drivers entry "ovs"; known: logger, noop/,

@@ -4,19 +4,20 @@ import {
   attach,
   beginDetaching,
   detach,
-  extendVolume,
   initializeConnection,
   reserve,
-  resetStatus,
-  retypeVolume,
   rollDetaching,
-  setBootable,
-  setImageMetadata,
-  setReadonly,
   terminateConnection,
   unreserve,
-  uploadToImage,
-} from '../volume-actions.js'
+} from '../volume-attach-actions.js'
+import {
+  extendVolume,
+  resetStatus,
+  retypeVolume,
+  setBootable,
+  setReadonly,
+} from '../volume-admin-actions.js'
+import { setImageMetadata, uploadToImage } from '../volume-image-actions.js'
 import { deleteVolume, findVisibleVolume } from '../volumes-service.js'
 import { parseMap } from '../../../db/repositories/volume/volumes.js'
 import type { VolumeContext } from '../volume-context.js'

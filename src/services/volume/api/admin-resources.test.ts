@@ -227,6 +227,41 @@ describe('volume types, quotas, limits, zones, services, pools, transfers', () =
     assert.equal((await vadmin('POST', '/qos-specs', { qos_specs: { name: 'q' } })).status, 501)
   })
 
+  test('a disabled backend service takes no new volumes; per-type quotas apply', async () => {
+    const host = (await vadmin('GET', '/os-services?binary=cinder-volume')).body.services[0].host
+    const off = await vadmin('PUT', '/os-services/disable', { host, binary: 'cinder-volume' })
+    assert.equal(off.status, 200)
+    assert.equal(off.body.status, 'disabled')
+    const v = (await va('POST', '/volumes', { volume: { size: 1 } })).body.volume
+    assert.equal(
+      (await waitStatus(va, `/volumes/${v.id}`, 'volume', ['available', 'error'])).status,
+      'error',
+    )
+    await vadmin('PUT', '/os-services/enable', { host, binary: 'cinder-volume' })
+    const ok = (await va('POST', '/volumes', { volume: { size: 1 } })).body.volume
+    assert.equal(
+      (await waitStatus(va, `/volumes/${ok.id}`, 'volume', ['available', 'error'])).status,
+      'available',
+    )
+
+    await vadmin('POST', '/types', { volume_type: { name: 'capped' } })
+    await vadmin('PUT', `/os-quota-sets/${a.projectId}`, { quota_set: { volumes_capped: 1 } })
+    const first = await va('POST', '/volumes', { volume: { size: 1, volume_type: 'capped' } })
+    assert.equal(first.status, 202)
+    const second = await va('POST', '/volumes', { volume: { size: 1, volume_type: 'capped' } })
+    assert.equal(second.status, 413)
+    assert.equal(
+      second.body.overLimit.message,
+      "Maximum number of volumes allowed (1) exceeded for quota 'volumes_capped'.",
+    )
+    for (const id of [v.id, ok.id, first.body.volume.id]) {
+      await waitStatus(va, `/volumes/${id}`, 'volume', ['available', 'error'])
+      await va('DELETE', `/volumes/${id}`)
+      await waitStatus(va, `/volumes/${id}`, 'volume', 'deleted')
+    }
+    await vadmin('DELETE', `/os-quota-sets/${a.projectId}`)
+  })
+
   test('volume transfer moves the volume and its quota usage to the accepting project', async () => {
     const v = (await va('POST', '/volumes', { volume: { size: 1 } })).body.volume
     await waitStatus(va, `/volumes/${v.id}`, 'volume', 'available')

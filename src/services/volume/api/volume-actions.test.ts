@@ -48,6 +48,37 @@ describe('volume actions and state transitions', () => {
     assert.equal(virtualSize(join(cloud.dataDir, 'volumes', `volume-${id}.qcow2`)), 3 * GiB)
   })
 
+  test('extend of an attached volume needs 3.42 and tells compute (volume-extended)', async () => {
+    const id = await fresh()
+    const server = '44444444-2222-3333-4444-555555555555'
+    await act(id, { 'os-attach': { instance_uuid: server, mountpoint: '/dev/vdb' } })
+    const old = await act(id, { 'os-extend': { new_size: 2 } })
+    assert.equal(old.status, 400)
+    assert.match(
+      old.body.badRequest.message,
+      /^Invalid volume: Volume .* to extend, currently in-use\.$/,
+    )
+    const told: unknown[] = []
+    cloud.volume.setEventSink({
+      volumeExtended: async (volumeId, servers, size) => {
+        told.push([volumeId, servers, size])
+      },
+    })
+    const r = await va(
+      'POST',
+      `/volumes/${id}/action`,
+      { 'os-extend': { new_size: 2 } },
+      { 'openstack-api-version': 'volume 3.42' },
+    )
+    assert.equal(r.status, 202)
+    const v = await waitStatus(va, `/volumes/${id}`, 'volume', 'in-use')
+    assert.equal(v.size, 2)
+    for (let i = 0; i < 100 && told.length === 0; i++)
+      await new Promise((res) => setTimeout(res, 20))
+    assert.deepEqual(told, [[id, [server], 2]])
+    await act(id, { 'os-detach': {} })
+  })
+
   test('bootable and readonly flags', async () => {
     const id = await fresh()
     assert.equal((await act(id, { 'os-set_bootable': { bootable: true } })).status, 200)

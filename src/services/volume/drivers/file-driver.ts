@@ -46,10 +46,6 @@ export class FileDriver implements VolumeDriver {
     this.#dir = this.#o.volumes_dir !== '' ? this.#o.volumes_dir : join(init.dataDir, 'volumes')
   }
 
-  get directory(): string {
-    return this.#dir
-  }
-
   async start(): Promise<void> {
     await mkdir(this.#dir, { recursive: true })
   }

@@ -60,6 +60,8 @@ export class PosixBackupStore {
     let hash = createHash('sha256')
     let length = 0
     let zero = true
+    // Zeros not yet fed to the hash: an all-zero chunk is never hashed byte by byte.
+    let zerosPending = 0
     const name = (i: number): string => `chunk-${String(i).padStart(5, '0')}`
     const finish = async (): Promise<void> => {
       if (length === 0) return
@@ -68,7 +70,7 @@ export class PosixBackupStore {
         await handle.close()
         handle = undefined
       }
-      const sha256 = hash.digest('hex')
+      const sha256 = zero ? zeroSha256(length) : hash.digest('hex')
       const mine = `${id}/${name(index)}`
       const prev = parent?.chunks[index]
       let object: string | null = mine
@@ -81,15 +83,20 @@ export class PosixBackupStore {
       hash = createHash('sha256')
       length = 0
       zero = true
+      zerosPending = 0
     }
     for await (const piece of data) {
       let buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece as Uint8Array)
       while (buf.length > 0) {
         const take = Math.min(buf.length, this.chunkSize - length)
         const part = buf.subarray(0, take)
-        hash.update(part)
         // Zero runs are never written: a chunk file is created at its first data and stays sparse.
-        if (!isZero(part)) {
+        if (isZero(part)) {
+          if (zero) zerosPending += take
+          else hash.update(part)
+        } else {
+          if (zero) feedZeros(hash, zerosPending)
+          hash.update(part)
           zero = false
           handle ??= await open(join(dir, name(index)), 'w')
           await handle.write(part, 0, part.length, length)
@@ -137,6 +144,24 @@ export class PosixBackupStore {
 }
 
 const ZERO = Buffer.alloc(65536)
+const zeroShas = new Map<number, string>()
+
+function feedZeros(hash: ReturnType<typeof createHash>, n: number): void {
+  for (let left = n; left > 0; left -= ZERO.length)
+    hash.update(ZERO.subarray(0, Math.min(left, ZERO.length)))
+}
+
+/** sha256 of `length` zero bytes (cached: every sparse chunk of a size has the same one). */
+function zeroSha256(length: number): string {
+  let sha = zeroShas.get(length)
+  if (sha === undefined) {
+    const h = createHash('sha256')
+    feedZeros(h, length)
+    sha = h.digest('hex')
+    zeroShas.set(length, sha)
+  }
+  return sha
+}
 
 function isZero(buf: Buffer): boolean {
   for (let i = 0; i < buf.length; i += ZERO.length) {

@@ -12,7 +12,11 @@ import {
   deleteSnapshotRow,
   updateSnapshotRow,
 } from '../../../db/repositories/volume/snapshots.js'
-import { findVolume, updateVolumeRow } from '../../../db/repositories/volume/volumes.js'
+import {
+  attachmentsOf,
+  findVolume,
+  updateVolumeRow,
+} from '../../../db/repositories/volume/volumes.js'
 import { openImageData } from '../../image/driver-access.js'
 import type { Connector, VolumeDriver } from '../drivers/driver.js'
 import { driverSnapshot, driverVolume } from './driver-refs.js'
@@ -217,6 +221,15 @@ export async function startVolumeManager(
           size: newSize,
           status: typeof a['previousStatus'] === 'string' ? a['previousStatus'] : 'available',
         })
+        const servers = (await attachmentsOf(ctx.db, [v.id]))
+          .filter((x) => x.attach_status === 'attached' && x.instance_uuid)
+          .map((x) => x.instance_uuid!)
+        if (servers.length && ctx.events.volumeExtended)
+          await ctx.events
+            .volumeExtended(v.id, servers, newSize)
+            .catch((err: unknown) =>
+              logger.warn({ err, volumeId: v.id }, 'volume-extended event not delivered'),
+            )
       } catch (err) {
         await releaseCapacity(ctx.db, v.host ?? '', newSize - v.size)
         await failVolume(v.id, 'error_extending', err, MessageEvent.extendVolume)

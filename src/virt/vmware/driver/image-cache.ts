@@ -10,6 +10,25 @@ import { el, ref, typed, type MoRef } from '../vim25/soap.js'
 export interface ImageBytes {
   readonly size: number
   open(): Promise<Readable>
+  /** Where the image is stored (ImageData.copies): a `vsphere` copy on this vCenter is copied in place. */
+  readonly copies?: ReadonlyArray<{ readonly storeType: string; readonly url: string }>
+}
+
+/** `vsphere://host[:port]/folder/<path>?dcPath=…&dsName=…` (the image service's vSphere store). */
+export function parseVsphereLocation(
+  url: string,
+): { host: string; dcPath: string; dsName: string; path: string } | undefined {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return undefined
+  }
+  const dcPath = u.searchParams.get('dcPath')
+  const dsName = u.searchParams.get('dsName')
+  if (u.protocol !== 'vsphere:' || !dcPath || !dsName || !u.pathname.startsWith('/folder/'))
+    return undefined
+  return { host: u.host, dcPath, dsName, path: decodeURIComponent(u.pathname.slice(8)) }
 }
 export type ImageSource = (imageId: string) => Promise<ImageBytes>
 
@@ -35,6 +54,8 @@ export class ImageCache {
   readonly #known = new Set<string>()
   /** Images streamed into a datastore (tests and benchmarks read it). */
   uploads = 0
+  /** Images copied datastore-to-datastore inside vCenter (no bytes through Nubis). */
+  datastoreCopies = 0
 
   constructor(
     readonly session: Vim25Session,
@@ -100,12 +121,28 @@ export class ImageCache {
         ),
     )
     try {
-      this.uploads++
-      await this.files.upload(
-        { dcPath: dc.name, dsName: ds, path: tmp.replace(/\.vmdk$/, '-flat.vmdk') },
-        await data.open(),
-        data.size,
-      )
+      const flat = { dcPath: dc.name, dsName: ds, path: tmp.replace(/\.vmdk$/, '-flat.vmdk') }
+      const host = new URL(this.session.baseUrl).host
+      const local = (data.copies ?? [])
+        .filter((c) => c.storeType === 'vsphere')
+        .map((c) => parseVsphereLocation(c.url))
+        .find((l) => l?.host === host)
+      if (local) {
+        // Already on a datastore of this vCenter: vCenter copies it, no bytes pass through Nubis.
+        this.datastoreCopies++
+        await this.session.runTask(
+          'CopyDatastoreFile_Task',
+          this.session.content.fileManager,
+          el('sourceName', dsPath(local.dsName, local.path)) +
+            ref('sourceDatacenter', await this.files.datacenter(local.dcPath)) +
+            el('destinationName', dsPath(ds, flat.path)) +
+            ref('destinationDatacenter', dc.ref) +
+            el('force', true),
+        )
+      } else {
+        this.uploads++
+        await this.files.upload(flat, await data.open(), data.size)
+      }
       await this.session.runTask(
         'MoveVirtualDisk_Task',
         this.session.content.virtualDiskManager,

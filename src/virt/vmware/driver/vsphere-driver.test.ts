@@ -450,6 +450,73 @@ describe('vsphere driver against vcsim', { skip: bin ? false : 'vcsim not built'
     await d.powerOn(instance(uuid, node0))
   })
 
+  it('copies an image that already lives on a datastore inside vCenter, not through Nubis', async () => {
+    const bytes = Buffer.from(Array.from({ length: 30_000 }, (_, i) => (i * 13) % 256))
+    const { Agent, request } = await import('undici')
+    const put = await request(
+      `${vc.url}/folder/openstack_glance/img-ds?dcPath=DC0&dsName=LocalDS_0`,
+      {
+        method: 'PUT',
+        body: bytes,
+        dispatcher: new Agent({ connect: { rejectUnauthorized: false } }),
+      },
+    )
+    await put.body.dump()
+    const saved = d.imageSource
+    d.imageSource = async () => ({
+      size: bytes.length,
+      copies: [
+        {
+          storeType: 'vsphere',
+          url: `vsphere://${vc.host}/folder/openstack_glance/img-ds?dcPath=DC0&dsName=LocalDS_0`,
+        },
+      ],
+      open: () => Promise.reject(new Error('bytes must not pass through Nubis')),
+    })
+    const uploads = d.imageCache.uploads
+    const uuid = randomUUID()
+    spawned.push(uuid)
+    try {
+      await d.spawn(instance(uuid, node0), image('img-ds', bytes.length), [], [])
+    } finally {
+      d.imageSource = saved
+    }
+    assert.equal(d.imageCache.uploads, uploads)
+    assert.equal(d.imageCache.datastoreCopies, 1)
+    const { Agent: A2, request: r2 } = await import('undici')
+    const got = await r2(
+      `${vc.url}/folder/vmware_base/img-ds/img-ds-flat.vmdk?dcPath=DC0&dsName=LocalDS_0`,
+      {
+        dispatcher: new A2({ connect: { rejectUnauthorized: false } }),
+      },
+    )
+    assert.ok(
+      Buffer.from(await got.body.arrayBuffer()).equals(bytes),
+      'cached disk holds the image bytes',
+    )
+  })
+
+  it('applies quota:* extra specs as CPU and memory allocations', async () => {
+    const uuid = randomUUID()
+    spawned.push(uuid)
+    const extraSpecs = {
+      'quota:cpu_limit': '1000',
+      'quota:cpu_shares_level': 'custom',
+      'quota:cpu_shares_share': '2000',
+      'quota:memory_reservation': '128',
+    }
+    await d.spawn(instance(uuid, node0, { flavor: flavor({ extraSpecs }) }), undefined, [], [])
+    const p = await d.session.properties(await vmRefOf(d, uuid), [
+      'config.cpuAllocation',
+      'config.memoryAllocation',
+    ])
+    const cpu = p.get('config.cpuAllocation')
+    assert.equal(text(child(cpu, 'limit')), '1000')
+    assert.equal(text(child(child(cpu, 'shares'), 'shares')), '2000')
+    assert.equal(text(child(child(cpu, 'shares'), 'level')), 'custom')
+    assert.equal(text(child(p.get('config.memoryAllocation'), 'reservation')), '128')
+  })
+
   it('destroys: power off + Destroy_Task, idempotent', async () => {
     for (const uuid of spawned.slice(3)) {
       const { calls } = await d.session.count(() => d.destroy(instance(uuid, node0), [], [], true))

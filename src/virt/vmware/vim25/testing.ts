@@ -69,8 +69,13 @@ export async function startVcsim(bin: string, args: readonly string[] = []): Pro
     },
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        // vcsim can sit on a delayed (-method-delay) request: kill it after 5 s.
+        const hard = setTimeout(() => child.kill('SIGKILL'), 5000)
+        child.once('exit', () => {
+          clearTimeout(hard)
+          resolve()
+        })
         child.kill('SIGTERM')
       }),
   }

@@ -62,7 +62,10 @@ export const deviceHandlers: WorkerHandlers = {
         bdmUuid: msg.bdmUuid,
       })) as unknown as BlockDevice
       await w.driver.attachVolume(spec, device)
-      await w.conductor.call('volume_attached', { instanceUuid: msg.instanceUuid, bdmUuid: msg.bdmUuid })
+      await w.conductor.call('volume_attached', {
+        instanceUuid: msg.instanceUuid,
+        bdmUuid: msg.bdmUuid,
+      })
     })
     return null
   },

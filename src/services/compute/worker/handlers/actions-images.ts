@@ -1,4 +1,9 @@
-import { PowerState, type ImageSpec, type ImageUpload, type InstanceSpec } from '../../../../virt/driver.js'
+import {
+  PowerState,
+  type ImageSpec,
+  type ImageUpload,
+  type InstanceSpec,
+} from '../../../../virt/driver.js'
 import { TaskState, VmState } from '../../states.js'
 import type { WorkerContext, WorkerHandlers } from '../worker-context.js'
 import { nowIso, runWorkerAction } from './actions-common.js'
@@ -21,7 +26,11 @@ async function snapshotTo(
   states: { readonly pending: string; readonly uploading: string; readonly from: string },
 ): Promise<void> {
   const uuid = spec.uuid
-  await w.conductor.updateInstance(uuid, { task_state: states.pending }, { expectedTaskState: [states.from] })
+  await w.conductor.updateInstance(
+    uuid,
+    { task_state: states.pending },
+    { expectedTaskState: [states.from] },
+  )
   const upload: ImageUpload = async (data, format) => {
     await w.conductor.updateInstance(
       uuid,
@@ -48,7 +57,10 @@ function sysMeta(text: string | undefined | null): Record<string, string> {
 }
 
 /** Shelve's second half: off the hypervisor, off the host (shelved_offload_time 0). */
-async function offload(w: WorkerContext, msg: { instanceUuid: string; requestId: string }): Promise<void> {
+async function offload(
+  w: WorkerContext,
+  msg: { instanceUuid: string; requestId: string },
+): Promise<void> {
   await runWorkerAction(w, msg, 'compute_shelve_offload_instance', async (spec) => {
     const vifs = await w.conductor.vifs(msg.instanceUuid)
     const bdms = await w.conductor.blockDevices(msg.instanceUuid)
@@ -136,7 +148,9 @@ export const imageHandlers: WorkerHandlers = {
         await w.driver.spawn(spec, image, vifs, bdms)
       }
       const rest = Object.fromEntries(
-        Object.entries(sys).filter(([k]) => !['shelved_at', 'shelved_host', 'shelved_image_id'].includes(k)),
+        Object.entries(sys).filter(
+          ([k]) => !['shelved_at', 'shelved_host', 'shelved_image_id'].includes(k),
+        ),
       )
       await w.conductor.updateInstance(msg.instanceUuid, {
         vm_state: VmState.ACTIVE,

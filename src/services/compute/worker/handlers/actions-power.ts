@@ -97,17 +97,17 @@ async function runStep(
 }
 
 const stepHandler =
-  (name: string) =>
-  async (w: WorkerContext, msg: { instanceUuid: string; requestId: string }) => {
+  (name: string) => async (w: WorkerContext, msg: { instanceUuid: string; requestId: string }) => {
     await runStep(w, msg, steps[name] as PowerStep)
     return null
   }
 
 /** reboot, stop/start, pause/unpause, suspend/resume, rescue/unrescue on the worker. */
 export const powerHandlers: WorkerHandlers = {
-  ...(Object.fromEntries(
-    Object.keys(steps).map((name) => [name, stepHandler(name)]),
-  ) as Pick<WorkerHandlers, Exclude<ComputeMethod, 'reboot_instance' | 'rescue_instance'>>),
+  ...(Object.fromEntries(Object.keys(steps).map((name) => [name, stepHandler(name)])) as Pick<
+    WorkerHandlers,
+    Exclude<ComputeMethod, 'reboot_instance' | 'rescue_instance'>
+  >),
   async reboot_instance(w, msg) {
     await runStep(w, msg, {
       event: 'compute_reboot_instance',

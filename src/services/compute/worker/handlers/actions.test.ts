@@ -31,12 +31,21 @@ describe('compute worker action handlers', () => {
         updated_at: now,
       })
       .execute()
-    await h.ctx.db.updateTable('instances').set({ task_state: taskState }).where('uuid', '=', uuid).execute()
+    await h.ctx.db
+      .updateTable('instances')
+      .set({ task_state: taskState })
+      .where('uuid', '=', uuid)
+      .execute()
     return requestId
   }
   const hostOf = async (uuid: string): Promise<string> =>
-    (await h.ctx.db.selectFrom('instances').select('host').where('uuid', '=', uuid).executeTakeFirstOrThrow())
-      .host as string
+    (
+      await h.ctx.db
+        .selectFrom('instances')
+        .select('host')
+        .where('uuid', '=', uuid)
+        .executeTakeFirstOrThrow()
+    ).host as string
   const events = (requestId: string) =>
     h.ctx.db
       .selectFrom('instance_action_events as e')
@@ -99,7 +108,11 @@ describe('compute worker action handlers', () => {
       })
       .execute()
     const req = await start(uuid, 'attach_interface', 'active')
-    await h.ctx.db.updateTable('instances').set({ task_state: null }).where('uuid', '=', uuid).execute()
+    await h.ctx.db
+      .updateTable('instances')
+      .set({ task_state: null })
+      .where('uuid', '=', uuid)
+      .execute()
     // The port is not in the network service: the worker answers the error to the caller.
     await assert.rejects(
       h.ctx.bus.call({ topic: 'compute', server: host }, 'attach_interface', {
@@ -114,11 +127,15 @@ describe('compute worker action handlers', () => {
 
   it('get_console_output answers the tail of the fake console', async () => {
     const uuid = await active()
-    const out = (await h.ctx.bus.call({ topic: 'compute', server: await hostOf(uuid) }, 'get_console_output', {
-      instanceUuid: uuid,
-      requestId: 'r',
-      length: 1,
-    })) as { output: string }
+    const out = (await h.ctx.bus.call(
+      { topic: 'compute', server: await hostOf(uuid) },
+      'get_console_output',
+      {
+        instanceUuid: uuid,
+        requestId: 'r',
+        length: 1,
+      },
+    )) as { output: string }
     assert.match(out.output, /login:$/)
     assert.equal(tailLines('a\nb\nc\n', 2), 'b\nc')
     assert.equal(tailLines('a\nb\n', 0), '')

@@ -51,6 +51,7 @@ export async function buildAndRunInstance(
     return undefined
   }
   let spec
+  let built = false
   try {
     spec = await w.conductor.instanceSpec(uuid)
     const vifs = await w.conductor.vifs(uuid)
@@ -81,6 +82,7 @@ export async function buildAndRunInstance(
       },
       { expectedTaskState: [TaskState.SPAWNING] },
     )
+    built = true
     await w.conductor.finishEvent(uuid, msg.requestId, EVENT, 'Success')
     // NOTE: bookkeeping for BuildFailureWeigher must never undo a finished build.
     await w.conductor
@@ -88,6 +90,11 @@ export async function buildAndRunInstance(
       .catch((err: unknown) => w.logger.warn({ err: errorText(err) }, 'build_succeeded failed'))
     w.reportResources()
   } catch (err) {
+    // The server is up: a bookkeeping failure after that must not tear it down.
+    if (built) {
+      w.logger.warn({ instance: uuid, err: errorText(err) }, 'recording a finished build failed')
+      return undefined
+    }
     w.logger.warn({ instance: uuid, node: w.nodename, err: errorText(err) }, 'build failed')
     if (spec)
       await w.driver.destroy({ ...spec, node: w.nodename }, [], [], true).catch(() => undefined)
