@@ -17,7 +17,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { 'import-x': importX },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -38,11 +40,46 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
-  layer(['src/common/**'], [no(['../*', '!../common/*'], 'common/ imports nothing else from src/')]),
-  layer(['src/config/**'], [no(['**/db/**', '**/bus/**', '**/api/**', '**/services/**', '**/cmd/**', '**/virt/**'], 'config/ depends only on common/')]),
-  layer(['src/db/**'], [no(['**/bus/**', '**/api/**', '**/services/**', '**/cmd/**', '**/virt/**'], 'db/ depends only on common/ and config/')]),
-  layer(['src/bus/**'], [no(['**/db/**', '**/api/**', '**/services/**', '**/cmd/**', '**/virt/**'], 'bus/ depends only on common/ and config/')]),
-  layer(['src/api/**'], [no(['**/db/**', '**/services/**', '**/cmd/**', '**/virt/**'], 'api/ is the shared HTTP layer: services plug into it')]),
+  layer(
+    ['src/common/**'],
+    [no(['../*', '!../common/*'], 'common/ imports nothing else from src/')],
+  ),
+  layer(
+    ['src/config/**'],
+    [
+      no(
+        ['**/db/**', '**/bus/**', '**/api/**', '**/services/**', '**/cmd/**', '**/virt/**'],
+        'config/ depends only on common/',
+      ),
+    ],
+  ),
+  layer(
+    ['src/db/**'],
+    [
+      no(
+        ['**/bus/**', '**/api/**', '**/services/**', '**/cmd/**', '**/virt/**'],
+        'db/ depends only on common/ and config/',
+      ),
+    ],
+  ),
+  layer(
+    ['src/bus/**'],
+    [
+      no(
+        ['**/db/**', '**/api/**', '**/services/**', '**/cmd/**', '**/virt/**'],
+        'bus/ depends only on common/ and config/',
+      ),
+    ],
+  ),
+  layer(
+    ['src/api/**'],
+    [
+      no(
+        ['**/db/**', '**/services/**', '**/cmd/**', '**/virt/**'],
+        'api/ is the shared HTTP layer: services plug into it',
+      ),
+    ],
+  ),
   layer(
     ['src/services/**'],
     [no(['**/cmd/**'], 'services never import process entry points (except test helpers)')],

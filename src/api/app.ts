@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, {
-  LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify'
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyRequest,
+} from 'fastify'
 import type { Logger } from 'pino'
 import type { AuthContext } from '../common/auth-context.js'
 import { CloudError, UnauthorizedError } from '../common/errors.js'
@@ -48,18 +54,34 @@ export interface AppOptions {
 const INTERNAL_MESSAGE = 'An unexpected error prevented the server from fulfilling your request.'
 
 /** Maps anything thrown inside a route to a status, message and type. */
-export function classifyError(err: unknown): { status: number; message: string; type: string; internal: boolean } {
-  if (err instanceof CloudError) return { status: err.status, message: err.message, type: err.type, internal: false }
+export function classifyError(err: unknown): {
+  status: number
+  message: string
+  type: string
+  internal: boolean
+} {
+  if (err instanceof CloudError)
+    return { status: err.status, message: err.message, type: err.type, internal: false }
   const fe = err as Partial<FastifyError> & { validation?: unknown }
   if (fe && fe.validation) {
-    return { status: 400, message: `Invalid input for field/attribute ${fe.message ?? ''}`.trim(), type: 'HTTPBadRequest', internal: false }
+    return {
+      status: 400,
+      message: `Invalid input for field/attribute ${fe.message ?? ''}`.trim(),
+      type: 'HTTPBadRequest',
+      internal: false,
+    }
   }
   const sc = fe?.statusCode
   if (typeof sc === 'number' && sc >= 400 && sc < 500) {
     let message = fe.message ?? 'Bad request'
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = 'Request Entity Too Large'
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') message = `Unsupported Content-Type`
-    return { status: sc, message, type: sc === 413 ? 'RequestEntityTooLarge' : 'HTTPBadRequest', internal: false }
+    return {
+      status: sc,
+      message,
+      type: sc === 413 ? 'RequestEntityTooLarge' : 'HTTPBadRequest',
+      internal: false,
+    }
   }
   return { status: 500, message: INTERNAL_MESSAGE, type: 'HTTPInternalServerError', internal: true }
 }
@@ -73,13 +95,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger as unknown as FastifyBaseLogger,
     // One line per request, written by our onResponse hook (with user and project).
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'request_id',
+    }),
     bodyLimit: options.bodyLimit,
     genReqId: () => `req-${randomUUID()}`,
     return503OnClosing: true,
     // Clients send paths like /v3/ and /v3 interchangeably. Path parameters may be long
     // (a Keystone project tag is up to 255 characters; find-my-way's default cap is 100).
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1024 },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      maxParamLength: 1024,
+    },
   })
   app.setValidatorCompiler(validatorCompiler)
 
@@ -143,14 +172,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           const token = request.headers['x-auth-token']
           request.authToken = typeof token === 'string' && token !== '' ? token : undefined
           if (request.routeOptions.config.public) return
-          if (!request.authToken) throw new UnauthorizedError('The request you have made requires authentication.')
+          if (!request.authToken)
+            throw new UnauthorizedError('The request you have made requires authentication.')
           request.auth = await options.authenticate(request.authToken)
         })
         scope.setErrorHandler(async (err, request, reply) => {
           const c = classifyError(err)
           if (c.internal) request.log.error({ err }, 'unhandled error')
-          else request.log.debug({ err: { message: c.message, status: c.status } }, 'request failed')
-          if (c.status === 401 && svc.wwwAuthenticate) reply.header('www-authenticate', svc.wwwAuthenticate)
+          else
+            request.log.debug({ err: { message: c.message, status: c.status } }, 'request failed')
+          if (c.status === 401 && svc.wwwAuthenticate)
+            reply.header('www-authenticate', svc.wwwAuthenticate)
           const { body, contentType } = svc.fault(c)
           return reply
             .status(c.status)
@@ -164,7 +196,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             type: 'HTTPNotFound',
           })
           request.log.debug({ url: request.url }, 'no route')
-          return reply.status(404).type(contentType ?? 'application/json').send(body)
+          return reply
+            .status(404)
+            .type(contentType ?? 'application/json')
+            .send(body)
         })
         await scope.register(svc.routes)
       },
@@ -176,12 +211,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.status(300).send(options.rootDocument?.() ?? { versions: [] })
   })
   app.setNotFoundHandler(async (_request, reply) =>
-    reply.status(404).send({ error: { code: 404, title: 'Not Found', message: 'The resource could not be found.' } }),
+    reply
+      .status(404)
+      .send({
+        error: { code: 404, title: 'Not Found', message: 'The resource could not be found.' },
+      }),
   )
   app.setErrorHandler(async (err, request, reply) => {
     const c = classifyError(err)
     if (c.internal) request.log.error({ err }, 'unhandled error')
-    return reply.status(c.status).send({ error: { code: c.status, title: c.type, message: c.message } })
+    return reply
+      .status(c.status)
+      .send({ error: { code: c.status, title: c.type, message: c.message } })
   })
   return app
 }

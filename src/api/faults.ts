@@ -41,7 +41,13 @@ export const novaFault: FaultRenderer = ({ status, message }) => ({
 
 /** Neutron: {"NeutronError": {"type": "…", "message": "…", "detail": ""}} */
 export const neutronFault: FaultRenderer = ({ status, message, type }) => ({
-  body: { NeutronError: { type: status >= 500 && type === 'Error' ? 'HTTPInternalServerError' : type, message, detail: '' } },
+  body: {
+    NeutronError: {
+      type: status >= 500 && type === 'Error' ? 'HTTPInternalServerError' : type,
+      message,
+      detail: '',
+    },
+  },
 })
 
 const escapeHtml = (s: string): string =>
@@ -66,5 +72,7 @@ export const glanceFault: FaultRenderer = ({ status, message }) => {
 
 /** Placement: {"errors": [{"status": 404, "title": "Not Found", "detail": "…"}]} */
 export const placementFault: FaultRenderer = ({ status, message }) => ({
-  body: { errors: [{ status, title: STATUS_CODES[status] ?? 'Error', detail: message, request_id: null }] },
+  body: {
+    errors: [{ status, title: STATUS_CODES[status] ?? 'Error', detail: message, request_id: null }],
+  },
 })

@@ -39,7 +39,9 @@ results['compute'] = cmp
 console.log('compute (fake driver, 4 nodes)')
 console.log(`  create → ACTIVE, networks none (1)   ${fmt(cmp.bootNoNetwork)}`)
 console.log(`  create → ACTIVE, one NIC (1)         ${fmt(cmp.bootWithNetwork)}`)
-console.log(`  200 servers, 10 in flight            ${cmp.boot200.perSecond.toFixed(1)} servers/s (${cmp.boot200.servers} ACTIVE, ${cmp.boot200.errors} failed, ${cmp.boot200.seconds.toFixed(1)} s)`)
+console.log(
+  `  200 servers, 10 in flight            ${cmp.boot200.perSecond.toFixed(1)} servers/s (${cmp.boot200.servers} ACTIVE, ${cmp.boot200.errors} failed, ${cmp.boot200.seconds.toFixed(1)} s)`,
+)
 console.log(`  GET /servers/detail, ${cmp.listedServers} servers (1) ${fmt(cmp.listDetail)}`)
 console.log(`  RSS of nubis serve afterwards        ${cmp.rssMiB.toFixed(0)} MiB`)
 const sch = await benchScheduler()

@@ -40,6 +40,8 @@ import {
 import type { IdentityService } from '../services/identity/index.js'
 import { createImageService, type ImageService } from '../services/image/index.js'
 import { createNetworkService, type NetworkService } from '../services/network/index.js'
+import { configureVsphereDvs } from '../services/network/ml2/mechanisms/vsphere-dvs.js'
+import { ml2VmwareGroup, vmwareGroup } from '../config/groups/index.js'
 import { createComputeService, type ComputeService } from '../services/compute/index.js'
 import { startComputeRuntime } from '../services/compute/runtime.js'
 import { notifyVolumeExtended } from '../services/compute/volume-events.js'
@@ -141,6 +143,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       dataDir,
       publicUrl: base,
     })
+    // vsphere_dvs (when in [ml2] mechanism_drivers) reaches vCenter with these.
+    configureVsphereDvs({ vmware: config.get(vmwareGroup), ml2: config.get(ml2VmwareGroup) })
     const network = await createNetworkService({
       db: database.db,
       config: {
@@ -182,7 +186,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     })
     // Extending an in-use volume reaches the servers it is attached to (Cinder → Nova external event).
     volume.setEventSink({
-      volumeExtended: (volumeId, serverUuids) => notifyVolumeExtended(compute.ctx, volumeId, serverUuids),
+      volumeExtended: (volumeId, serverUuids) =>
+        notifyVolumeExtended(compute.ctx, volumeId, serverUuids),
     })
     const computeRuntime = await startComputeRuntime({
       ctx: compute.ctx,
@@ -190,6 +195,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       conductor: true,
       workers: true,
       config,
+      openImage: (id) => image.openImage(id),
     })
     const app = await buildApp({
       logger,
@@ -252,14 +258,23 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       volume,
       bootstrap,
       dataDir,
+      // In order: no new requests, then the background work (compute workers,
+      // conductor, scheduler, volume managers) finishes what is under way, then the bus;
+      // the database goes last, and always, even when a step before it failed.
       async close() {
-        await app.close()
-        await computeRuntime.close()
-        await compute.close()
-        await volume.close()
-        await image.close()
-        await theBus.close()
-        await database.close()
+        const failures: unknown[] = []
+        const step = async (fn: () => Promise<void>): Promise<void> => {
+          await fn().catch((err: unknown) => void failures.push(err))
+        }
+        await step(() => app.close())
+        await step(() => computeRuntime.close())
+        await step(() => compute.close())
+        await step(() => volume.close())
+        await step(() => image.close())
+        await step(() => theBus.close())
+        await step(() => database.close())
+        if (failures.length === 1) throw failures[0]
+        if (failures.length > 1) throw new AggregateError(failures, 'closing the cloud failed')
       },
     }
   } catch (err) {

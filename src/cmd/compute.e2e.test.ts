@@ -39,13 +39,15 @@ describe(
     const cli = async (env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> =>
       (await run('/usr/bin/openstack', args, { env, timeout: 120_000 })).stdout
     const os = (...args: string[]) => cli(adminEnv(), ...args)
-    const json = async <T>(...args: string[]): Promise<T> => JSON.parse(await os(...args, '-f', 'json')) as T
+    const json = async <T>(...args: string[]): Promise<T> =>
+      JSON.parse(await os(...args, '-f', 'json')) as T
     const show = (id: string) => json<Server>('server', 'show', id)
     const waitStatus = async (id: string, status: string): Promise<Server> => {
       for (let i = 0; i < 200; i++) {
         const s = await show(id)
         if (s.status === status) return s
-        if (s.status === 'ERROR' && status !== 'ERROR') assert.fail(`server ${id} went to ERROR: ${s.fault?.message}`)
+        if (s.status === 'ERROR' && status !== 'ERROR')
+          assert.fail(`server ${id} went to ERROR: ${s.fault?.message}`)
         await new Promise((r) => setTimeout(r, 250))
       }
       assert.fail(`server ${id} never reached ${status}`)
@@ -59,8 +61,26 @@ describe(
         password: 'e2e-admin-secret',
         env: { NUBIS_IDENTITY__PASSWORD_HASH_LOG_N: '12', NUBIS_FAKE__NODES: '3' },
       })
-      await run('/usr/bin/qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'disk.qcow2'), '64M'])
-      await os('image', 'create', '--public', '--disk-format', 'qcow2', '--container-format', 'bare', '--file', join(dir, 'disk.qcow2'), 'img')
+      await run('/usr/bin/qemu-img', [
+        'create',
+        '-q',
+        '-f',
+        'qcow2',
+        join(dir, 'disk.qcow2'),
+        '64M',
+      ])
+      await os(
+        'image',
+        'create',
+        '--public',
+        '--disk-format',
+        'qcow2',
+        '--container-format',
+        'bare',
+        '--file',
+        join(dir, 'disk.qcow2'),
+        'img',
+      )
       await os('network', 'create', '--share', 'net')
       await os('subnet', 'create', '--network', 'net', '--subnet-range', '10.20.0.0/24', 'subnet')
       await os('project', 'create', 'demo')
@@ -84,7 +104,16 @@ describe(
 
     test('boot with a network, list, show, every everyday action, snapshot, delete', async () => {
       const vm = await json<Server>(
-        'server', 'create', '--flavor', 'm1.small', '--image', 'img', '--network', 'net', '--wait', 'vm1',
+        'server',
+        'create',
+        '--flavor',
+        'm1.small',
+        '--image',
+        'img',
+        '--network',
+        'net',
+        '--wait',
+        'vm1',
       )
       assert.equal(vm.status, 'ACTIVE')
       const listed = await json<Array<{ ID: string; Networks: unknown }>>('server', 'list')
@@ -114,7 +143,15 @@ describe(
       await os('server', 'resume', vm.id)
       await waitStatus(vm.id, 'ACTIVE')
 
-      const snap = await json<{ id: string; status: string }>('server', 'image', 'create', '--name', 'snap1', '--wait', vm.id)
+      const snap = await json<{ id: string; status: string }>(
+        'server',
+        'image',
+        'create',
+        '--name',
+        'snap1',
+        '--wait',
+        vm.id,
+      )
       assert.equal(snap.status, 'active')
 
       await os('server', 'delete', '--wait', vm.id)
@@ -124,7 +161,21 @@ describe(
 
     test('an admin lock blocks the owner from deleting', async () => {
       const vm = JSON.parse(
-        await cli(alice, 'server', 'create', '--flavor', 'm1.tiny', '--image', 'img', '--network', 'net', '--wait', 'locked-vm', '-f', 'json'),
+        await cli(
+          alice,
+          'server',
+          'create',
+          '--flavor',
+          'm1.tiny',
+          '--image',
+          'img',
+          '--network',
+          'net',
+          '--wait',
+          'locked-vm',
+          '-f',
+          'json',
+        ),
       ) as Server
       await os('server', 'lock', vm.id)
       await assert.rejects(cli(alice, 'server', 'delete', vm.id), (err: { stderr?: string }) => {
@@ -137,17 +188,45 @@ describe(
     })
 
     test('anti-affinity on 3 nodes: 3 members on 3 hosts, the 4th has no valid host', async () => {
-      const group = await json<{ id: string }>('server', 'group', 'create', '--policy', 'anti-affinity', 'spread')
+      const group = await json<{ id: string }>(
+        'server',
+        'group',
+        'create',
+        '--policy',
+        'anti-affinity',
+        'spread',
+      )
       const hosts: string[] = []
       for (const name of ['aa1', 'aa2', 'aa3']) {
         const s = await json<Server>(
-          'server', 'create', '--flavor', 'm1.tiny', '--image', 'img', '--network', 'net', '--hint', `group=${group.id}`, '--wait', name,
+          'server',
+          'create',
+          '--flavor',
+          'm1.tiny',
+          '--image',
+          'img',
+          '--network',
+          'net',
+          '--hint',
+          `group=${group.id}`,
+          '--wait',
+          name,
         )
         hosts.push(String(s['OS-EXT-SRV-ATTR:host']))
       }
       assert.equal(new Set(hosts).size, 3, `members on distinct hosts: ${hosts.join(', ')}`)
       const fourth = await json<Server>(
-        'server', 'create', '--flavor', 'm1.tiny', '--image', 'img', '--network', 'net', '--hint', `group=${group.id}`, 'aa4',
+        'server',
+        'create',
+        '--flavor',
+        'm1.tiny',
+        '--image',
+        'img',
+        '--network',
+        'net',
+        '--hint',
+        `group=${group.id}`,
+        'aa4',
       )
       const failed = await waitStatus(fourth.id, 'ERROR')
       assert.match(String(failed.fault?.message), /No valid host/)

@@ -58,7 +58,9 @@ program
 
 program
   .command('compute')
-  .description('run only the compute workers of [compute] compute_driver (no database; needs a shared bus)')
+  .description(
+    'run only the compute workers of [compute] compute_driver (no database; needs a shared bus)',
+  )
   .option('-c, --config <file>', 'INI config file')
   .action(async (local: GlobalOpts) =>
     runComputeWorker(config({ ...program.opts<GlobalOpts>(), ...local })),

@@ -28,12 +28,35 @@ export function openDatabase(options: OpenOptions): DatabaseHandle {
   if (/^postgres(ql)?(\+\w+)?:\/\//.test(url)) {
     const connectionString = url.replace(/^postgres(ql)?\+\w+:/, 'postgresql:')
     const pool = new pg.Pool({ connectionString, max: options.maxPoolSize ?? 10 })
+    // NOTE: an idle connection the server ends (restart, pg_terminate_backend, DROP DATABASE
+    // ... FORCE) is reported as a pool 'error'; unhandled, that event kills the process. The
+    // pool has already dropped the client, and the next query opens a fresh one.
+    pool.on('error', () => undefined)
+    const open = new Set<unknown>()
+    pool.on('connect', (client) => open.add(client))
+    let closed: (() => void) | undefined
+    pool.on('remove', (client) => {
+      open.delete(client)
+      if (open.size === 0) closed?.()
+    })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return {
       db,
       dialect: 'postgres',
       description: connectionString.replace(/:\/\/([^:@/]+):[^@]*@/, '://$1:***@'),
-      close: () => db.destroy(),
+      async close() {
+        // pool.end() resolves once its clients are told to end, before their sockets are
+        // closed: wait for every 'remove' so no session outlives close() (tests drop the
+        // database right after), but never hang on a socket that does not close.
+        const gone = new Promise<void>((resolve) => {
+          closed = resolve
+          if (open.size === 0) resolve()
+        })
+        await db.destroy()
+        let timer: NodeJS.Timeout | undefined
+        await Promise.race([gone, new Promise((r) => (timer = setTimeout(r, 5000)))])
+        clearTimeout(timer)
+      },
     }
   }
   const m = /^sqlite:\/\/(\/.*)?$/.exec(url)

@@ -39,10 +39,37 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const c = new pg.Client({ connectionString: admin })
       await c.connect()
       try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        await dropDatabase(c, name)
       } finally {
         await c.end()
       }
     },
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * DROP DATABASE ... WITH (FORCE) ends sessions left behind, but as a
+ * non-superuser it fails (42501) while an autovacuum worker is in the
+ * database; a plain DROP waits for autovacuum to go. So: FORCE, else a plain
+ * DROP, a few times.
+ */
+async function dropDatabase(c: pg.Client, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      return
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== '42501') throw err
+    }
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name}`)
+      return
+    } catch (err) {
+      // 55006: still in use by another session; retry FORCE after a pause.
+      if (attempt >= 10 || (err as { code?: unknown }).code !== '55006') throw err
+    }
+    await sleep(200)
   }
 }

@@ -72,7 +72,11 @@ const ACTION_PREFIX: Record<Action, string> = {
 }
 
 /** InvalidAggregateAction: the add_host API answers 409 with it, the others 400. */
-function invalidAction(action: Action, id: number, reason: string): BadRequestError | ConflictError {
+function invalidAction(
+  action: Action,
+  id: number,
+  reason: string,
+): BadRequestError | ConflictError {
   const message = `${ACTION_PREFIX[action]} ${id}. Reason: ${reason}.`
   return action === 'add' ? new ConflictError(message) : new BadRequestError(message)
 }
@@ -92,7 +96,11 @@ async function checkZoneChange(
   if (!('availability_zone' in metadata)) return
   const wanted = metadata['availability_zone']
   if (!wanted)
-    throw invalidAction(action, agg.id, `Aggregate ${agg.name} does not support empty named availability zone`)
+    throw invalidAction(
+      action,
+      agg.id,
+      `Aggregate ${agg.name} does not support empty named availability zone`,
+    )
   const others = (await allAggregates(ctx.db)).filter(
     (o) =>
       o.id !== agg.id &&
@@ -102,7 +110,11 @@ async function checkZoneChange(
   )
   if (others.length > 0) {
     const zones = others.map((o) => `'${o.metadata['availability_zone']}'`).join(', ')
-    throw invalidAction(action, agg.id, `One or more hosts already in availability zone(s) [${zones}]`)
+    throw invalidAction(
+      action,
+      agg.id,
+      `One or more hosts already in availability zone(s) [${zones}]`,
+    )
   }
   if (checkInstances && agg.metadata['availability_zone'] !== wanted && hosts.length > 0) {
     const busy = await ctx.db
@@ -169,13 +181,16 @@ async function computeHostExists(ctx: ComputeContext, host: string): Promise<boo
   return s !== undefined
 }
 
-export async function addHost(ctx: ComputeContext, id: number, host: string): Promise<AggregateRecord> {
+export async function addHost(
+  ctx: ComputeContext,
+  id: number,
+  host: string,
+): Promise<AggregateRecord> {
   if (!(await computeHostExists(ctx, host)))
     throw new NotFoundError(`Compute host ${host} could not be found.`)
   const agg = await getAggregate(ctx, id)
   await checkZoneChange(ctx, agg, agg.metadata, [host], 'add', false)
-  if (agg.hosts.includes(host))
-    throw new ConflictError(`Aggregate ${id} already has host ${host}.`)
+  if (agg.hosts.includes(host)) throw new ConflictError(`Aggregate ${id} already has host ${host}.`)
   await addAggregateHost(ctx.db, id, host)
   await resyncPlacement(ctx, [host])
   return getAggregate(ctx, id)

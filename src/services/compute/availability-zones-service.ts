@@ -38,8 +38,13 @@ export async function servicesWithZones(ctx: ComputeContext): Promise<ZonedServi
 }
 
 /** Zones with an enabled service (available), and zones whose services are all disabled. */
-export function splitZones(services: ZonedService[]): { available: string[]; unavailable: string[] } {
-  const available = new Set(services.filter((s) => s.disabled === 0).map((s) => s.availability_zone))
+export function splitZones(services: ZonedService[]): {
+  available: string[]
+  unavailable: string[]
+} {
+  const available = new Set(
+    services.filter((s) => s.disabled === 0).map((s) => s.availability_zone),
+  )
   const unavailable = new Set(
     services
       .filter((s) => s.disabled === 1 && !available.has(s.availability_zone))
@@ -51,7 +56,10 @@ export function splitZones(services: ZonedService[]): { available: string[]; una
 export interface ZoneInfo {
   zoneName: string
   zoneState: { available: boolean }
-  hosts: Record<string, Record<string, { available: boolean; active: boolean; updated_at: string | null }>> | null
+  hosts: Record<
+    string,
+    Record<string, { available: boolean; active: boolean; updated_at: string | null }>
+  > | null
 }
 
 /** GET /os-availability-zone: zones without hosts, 'internal' left out. */

@@ -1,5 +1,9 @@
 import type { Db } from '../../db/database.js'
-import { flavorByFlavorid, flavorByName, insertFlavor } from '../../db/repositories/compute/flavors.js'
+import {
+  flavorByFlavorid,
+  flavorByName,
+  insertFlavor,
+} from '../../db/repositories/compute/flavors.js'
 
 /** Nova's historical default flavors: [flavorid, name, vcpus, MiB, root GiB]. */
 const DEFAULT_FLAVORS = [

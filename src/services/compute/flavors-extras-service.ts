@@ -95,8 +95,7 @@ export async function listFlavorAccess(
   flavorid: string,
 ): Promise<FlavorAccessEntry[]> {
   const f = await flavorOr404(ctx, flavorid)
-  if (f.is_public === 1)
-    throw new NotFoundError('Access list not available for public flavors.')
+  if (f.is_public === 1) throw new NotFoundError('Access list not available for public flavors.')
   return accessList(ctx, flavorid)
 }
 
@@ -134,8 +133,6 @@ export async function removeFlavorAccess(
 ): Promise<FlavorAccessEntry[]> {
   await flavorOr404(ctx, flavorid)
   if (!(await removeFlavorProject(ctx.db, flavorid, projectId)))
-    throw new NotFoundError(
-      `Flavor access not found for ${flavorid} / ${projectId} combination.`,
-    )
+    throw new NotFoundError(`Flavor access not found for ${flavorid} / ${projectId} combination.`)
   return accessList(ctx, flavorid)
 }

@@ -117,9 +117,11 @@ export interface FlavorCreateInput {
 /** nova.utils.validate_integer for a flavor attribute. */
 function flavorInt(value: number | string, name: string, min: number): number {
   const n = typeof value === 'number' ? value : /^\s*-?[0-9]+\s*$/.test(value) ? Number(value) : NaN
-  if (!Number.isInteger(n)) throw new BadRequestError(`Invalid input received: ${name} must be an integer`)
+  if (!Number.isInteger(n))
+    throw new BadRequestError(`Invalid input received: ${name} must be an integer`)
   if (n < min) throw new BadRequestError(`Invalid input received: ${name} must be >= ${min}`)
-  if (n > MAX_INT) throw new BadRequestError(`Invalid input received: ${name} must be <= ${MAX_INT}`)
+  if (n > MAX_INT)
+    throw new BadRequestError(`Invalid input received: ${name} must be <= ${MAX_INT}`)
   return n
 }
 
@@ -192,4 +194,3 @@ export async function updateFlavorDescription(
   if (!row) throw new NotFoundError(`Flavor ${flavorid} could not be found.`)
   return row
 }
-

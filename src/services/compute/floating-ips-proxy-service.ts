@@ -30,10 +30,18 @@ function net(ctx: ComputeContext): NetworkContext {
 
 async function view(ctx: ComputeContext, fip: Record<string, unknown>): Promise<NovaFloatingIp> {
   const netId = String(fip['floating_network_id'])
-  const network = await ctx.db.selectFrom('networks').select(['id', 'name']).where('id', '=', netId).executeTakeFirst()
+  const network = await ctx.db
+    .selectFrom('networks')
+    .select(['id', 'name'])
+    .where('id', '=', netId)
+    .executeTakeFirst()
   const portId = fip['port_id'] as string | null
   const port = portId
-    ? await ctx.db.selectFrom('ports').select('device_id').where('id', '=', portId).executeTakeFirst()
+    ? await ctx.db
+        .selectFrom('ports')
+        .select('device_id')
+        .where('id', '=', portId)
+        .executeTakeFirst()
     : undefined
   return {
     id: String(fip['id']),
@@ -46,15 +54,24 @@ async function view(ctx: ComputeContext, fip: Record<string, unknown>): Promise<
 
 const notFound = (id: string) => new NotFoundError(`Floating IP not found for ID ${id}`)
 
-export async function listProjectFloatingIps(ctx: ComputeContext, auth: AuthContext): Promise<NovaFloatingIp[]> {
+export async function listProjectFloatingIps(
+  ctx: ComputeContext,
+  auth: AuthContext,
+): Promise<NovaFloatingIp[]> {
   if (!ctx.network) return []
-  const mine = (await listFloatingIps(ctx.network, auth)).filter((f) => f['project_id'] === auth.project?.id)
+  const mine = (await listFloatingIps(ctx.network, auth)).filter(
+    (f) => f['project_id'] === auth.project?.id,
+  )
   const out = []
   for (const f of mine) out.push(await view(ctx, f))
   return out
 }
 
-export async function getFloatingIp(ctx: ComputeContext, auth: AuthContext, id: string): Promise<NovaFloatingIp> {
+export async function getFloatingIp(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  id: string,
+): Promise<NovaFloatingIp> {
   if (!UUID_RE.test(id)) throw notFound(id)
   try {
     return await view(ctx, await showFloatingIp(net(ctx), auth, id))
@@ -72,7 +89,8 @@ async function poolNetwork(ctx: ComputeContext, pool: string): Promise<string> {
     .where('router_external', '=', 1)
     .execute()
   const byName = external.filter((n) => n.name === pool)
-  if (byName.length > 1) throw new BadRequestError(`Multiple floating IP pools matches found for name '${pool}'`)
+  if (byName.length > 1)
+    throw new BadRequestError(`Multiple floating IP pools matches found for name '${pool}'`)
   const hit = byName[0] ?? external.find((n) => n.id === pool)
   if (!hit) throw new NotFoundError('Floating IP pool not found.')
   return hit.id
@@ -85,21 +103,32 @@ export async function allocateFloatingIp(
 ): Promise<NovaFloatingIp> {
   const networkId = await poolNetwork(ctx, pool ?? DEFAULT_POOL)
   try {
-    return await view(ctx, await createFloatingIp(net(ctx), auth, { floating_network_id: networkId }))
+    return await view(
+      ctx,
+      await createFloatingIp(net(ctx), auth, { floating_network_id: networkId }),
+    )
   } catch (err) {
     if (
       err instanceof CloudError &&
       (err.type === 'ExternalIpAddressExhausted' || err.type === 'IpAddressGenerationFailure')
     )
-      throw new NotFoundError(pool ? `No more floating IPs in pool ${pool}.` : 'No more floating IPs available.')
+      throw new NotFoundError(
+        pool ? `No more floating IPs in pool ${pool}.` : 'No more floating IPs available.',
+      )
     if (err instanceof CloudError && err.status === 409)
-      throw new ForbiddenError(pool ? `IP allocation over quota in pool ${pool}.` : 'IP allocation over quota.')
+      throw new ForbiddenError(
+        pool ? `IP allocation over quota in pool ${pool}.` : 'IP allocation over quota.',
+      )
     if (err instanceof CloudError && err.status === 400) throw new BadRequestError(err.message)
     throw err
   }
 }
 
-export async function releaseFloatingIp(ctx: ComputeContext, auth: AuthContext, id: string): Promise<void> {
+export async function releaseFloatingIp(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  id: string,
+): Promise<void> {
   await getFloatingIp(ctx, auth, id)
   try {
     await deleteFloatingIp(net(ctx), auth, id)

@@ -12,7 +12,10 @@ export async function listHosts(
   zone: string | undefined,
 ): Promise<Array<{ host_name: string; service: string; zone: string }>> {
   return (await servicesWithZones(ctx))
-    .filter((s) => s.disabled === 0 && !API_BINARIES.has(s.binary) && (!zone || s.availability_zone === zone))
+    .filter(
+      (s) =>
+        s.disabled === 0 && !API_BINARIES.has(s.binary) && (!zone || s.availability_zone === zone),
+    )
     .map((s) => ({ host_name: s.host, service: s.topic, zone: s.availability_zone }))
 }
 
@@ -35,7 +38,10 @@ function diskOf(flavorJson: string): number {
 }
 
 /** Totals of the host's (first) node, what it uses now, what its servers may use, and per project. */
-export async function showHost(ctx: ComputeContext, host: string): Promise<Array<{ resource: Resource }>> {
+export async function showHost(
+  ctx: ComputeContext,
+  host: string,
+): Promise<Array<{ resource: Resource }>> {
   const node = await ctx.db
     .selectFrom('compute_nodes')
     .selectAll()
@@ -51,10 +57,22 @@ export async function showHost(ctx: ComputeContext, host: string): Promise<Array
     .orderBy('created_at')
     .execute()
   const out: Array<{ resource: Resource }> = [
-    { resource: { host, project: '(total)', cpu: node.vcpus, memory_mb: node.memory_mb, disk_gb: node.local_gb } },
     {
       resource: {
-        host, project: '(used_now)', cpu: node.vcpus_used, memory_mb: node.memory_mb_used, disk_gb: node.local_gb_used,
+        host,
+        project: '(total)',
+        cpu: node.vcpus,
+        memory_mb: node.memory_mb,
+        disk_gb: node.local_gb,
+      },
+    },
+    {
+      resource: {
+        host,
+        project: '(used_now)',
+        cpu: node.vcpus_used,
+        memory_mb: node.memory_mb_used,
+        disk_gb: node.local_gb_used,
       },
     },
   ]
@@ -67,7 +85,11 @@ export async function showHost(ctx: ComputeContext, host: string): Promise<Array
     max.memory_mb += s.memoryMb
     max.disk_gb += disk
     let p = byProject.get(i.project_id)
-    if (!p) byProject.set(i.project_id, (p = { host, project: i.project_id, cpu: 0, memory_mb: 0, disk_gb: 0 }))
+    if (!p)
+      byProject.set(
+        i.project_id,
+        (p = { host, project: i.project_id, cpu: 0, memory_mb: 0, disk_gb: 0 }),
+      )
     p.cpu += s.vcpus
     p.memory_mb += s.memoryMb
     p.disk_gb += disk
@@ -102,17 +124,29 @@ async function fakeOnly(ctx: ComputeContext, host: string): Promise<void> {
     throw new NotImplementedError('Feature not supported')
 }
 
-export async function hostPowerAction(ctx: ComputeContext, host: string, action: string): Promise<string> {
+export async function hostPowerAction(
+  ctx: ComputeContext,
+  host: string,
+  action: string,
+): Promise<string> {
   await fakeOnly(ctx, host)
   return action
 }
 
-export async function setHostEnabled(ctx: ComputeContext, host: string, enabled: boolean): Promise<string> {
+export async function setHostEnabled(
+  ctx: ComputeContext,
+  host: string,
+  enabled: boolean,
+): Promise<string> {
   await fakeOnly(ctx, host)
   return enabled ? 'enabled' : 'disabled'
 }
 
-export async function setHostMaintenance(ctx: ComputeContext, host: string, on: boolean): Promise<string> {
+export async function setHostMaintenance(
+  ctx: ComputeContext,
+  host: string,
+  on: boolean,
+): Promise<string> {
   await fakeOnly(ctx, host)
   return on ? 'on_maintenance' : 'off_maintenance'
 }

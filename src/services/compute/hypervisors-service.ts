@@ -64,20 +64,31 @@ export async function listHypervisors(
 }
 
 /** compute_node_search_by_hypervisor: a substring match on hypervisor_hostname. */
-export async function searchHypervisors(ctx: ComputeContext, pattern: string): Promise<Hypervisor[]> {
-  const nodes = (await ctx.db.selectFrom('compute_nodes').selectAll().orderBy('id').execute()).filter(
-    (n) => n.hypervisor_hostname.includes(pattern),
-  )
+export async function searchHypervisors(
+  ctx: ComputeContext,
+  pattern: string,
+): Promise<Hypervisor[]> {
+  const nodes = (
+    await ctx.db.selectFrom('compute_nodes').selectAll().orderBy('id').execute()
+  ).filter((n) => n.hypervisor_hostname.includes(pattern))
   if (nodes.length === 0)
     throw new NotFoundError(`No hypervisor matching '${pattern}' could be found.`)
   return attach(ctx, nodes)
 }
 
-export async function getHypervisor(ctx: ComputeContext, id: string, byUuid: boolean): Promise<Hypervisor> {
+export async function getHypervisor(
+  ctx: ComputeContext,
+  id: string,
+  byUuid: boolean,
+): Promise<Hypervisor> {
   const notFound = new NotFoundError(`Hypervisor with ID '${id}' could not be found.`)
   const node = byUuid
     ? await ctx.db.selectFrom('compute_nodes').selectAll().where('uuid', '=', id).executeTakeFirst()
-    : await ctx.db.selectFrom('compute_nodes').selectAll().where('id', '=', Number(id)).executeTakeFirst()
+    : await ctx.db
+        .selectFrom('compute_nodes')
+        .selectAll()
+        .where('id', '=', Number(id))
+        .executeTakeFirst()
   if (!node) throw notFound
   const [h] = await attach(ctx, [node])
   if (!h) throw notFound
@@ -121,8 +132,17 @@ export interface HypervisorStatistics {
 export async function hypervisorStatistics(ctx: ComputeContext): Promise<HypervisorStatistics> {
   const hs = (await listHypervisors(ctx, { byUuid: false })).filter((h) => h.service.disabled === 0)
   const s: HypervisorStatistics = {
-    count: hs.length, vcpus: 0, memory_mb: 0, local_gb: 0, vcpus_used: 0, memory_mb_used: 0,
-    local_gb_used: 0, free_ram_mb: 0, free_disk_gb: 0, current_workload: 0, running_vms: 0,
+    count: hs.length,
+    vcpus: 0,
+    memory_mb: 0,
+    local_gb: 0,
+    vcpus_used: 0,
+    memory_mb_used: 0,
+    local_gb_used: 0,
+    free_ram_mb: 0,
+    free_disk_gb: 0,
+    current_workload: 0,
+    running_vms: 0,
     disk_available_least: 0,
   }
   for (const { node: n } of hs) {
@@ -137,7 +157,10 @@ export async function hypervisorStatistics(ctx: ComputeContext): Promise<Hypervi
     s.disk_available_least += n.local_gb - n.local_gb_used
     s.running_vms += n.running_vms
   }
-  s.current_workload = await currentWorkload(ctx, hs.map((h) => h.node.host))
+  s.current_workload = await currentWorkload(
+    ctx,
+    hs.map((h) => h.node.host),
+  )
   return s
 }
 

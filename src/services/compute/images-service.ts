@@ -8,7 +8,11 @@ import { effectiveLimits } from './quotas.js'
 
 const PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'
 
-export async function showImage(ctx: ComputeContext, auth: AuthContext, id: string): Promise<ImageRecord> {
+export async function showImage(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  id: string,
+): Promise<ImageRecord> {
   try {
     return await ctx.image.show(auth, id)
   } catch (err) {
@@ -18,7 +22,11 @@ export async function showImage(ctx: ComputeContext, auth: AuthContext, id: stri
   }
 }
 
-export async function deleteImage(ctx: ComputeContext, auth: AuthContext, id: string): Promise<void> {
+export async function deleteImage(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  id: string,
+): Promise<void> {
   try {
     await ctx.image.delete(auth, id)
   } catch (err) {
@@ -99,7 +107,8 @@ export async function setImageProperties(
   await checkQuota(ctx, auth, wanted)
   const ops: Array<{ op: string; path: string; value?: string }> = []
   const pointer = (k: string) => `/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`
-  for (const k of Object.keys(image.properties)) if (!(k in wanted)) ops.push({ op: 'remove', path: pointer(k) })
+  for (const k of Object.keys(image.properties))
+    if (!(k in wanted)) ops.push({ op: 'remove', path: pointer(k) })
   for (const [k, v] of Object.entries(wanted))
     if (image.properties[k] !== v)
       ops.push({ op: k in image.properties ? 'replace' : 'add', path: pointer(k), value: v })

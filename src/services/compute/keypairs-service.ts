@@ -19,10 +19,16 @@ import { generateX509KeyPair } from './keypairs-x509.js'
 import { checkKeypairQuota } from './quotas.js'
 
 /** Key pairs belong to users; admins may name another user (2.10+). */
-export function keypairOwner(auth: AuthContext, userId: string | undefined, action: string): string {
+export function keypairOwner(
+  auth: AuthContext,
+  userId: string | undefined,
+  action: string,
+): string {
   const owner = userId ?? auth.userId
   if (owner !== auth.userId && !isAdmin(auth))
-    throw new ForbiddenError(`Policy doesn't allow os_compute_api:os-keypairs:${action} to be performed.`)
+    throw new ForbiddenError(
+      `Policy doesn't allow os_compute_api:os-keypairs:${action} to be performed.`,
+    )
   return owner
 }
 

@@ -7,8 +7,14 @@ import { x509Fingerprint } from './keypairs-crypto.js'
 
 function run(args: string[], input?: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = execFile('openssl', args, { encoding: 'buffer', timeout: 30_000 }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout),
+    const child = execFile(
+      'openssl',
+      args,
+      { encoding: 'buffer', timeout: 30_000 },
+      (err, stdout) => {
+        if (err) reject(new Error(err.message, { cause: err }))
+        else resolve(stdout)
+      },
     )
     if (input) child.stdin?.end(input)
     else child.stdin?.end()
@@ -48,15 +54,36 @@ export async function generateX509KeyPair(userId: string): Promise<{
     let p12: Buffer
     try {
       cert = await run([
-        'req', '-x509', '-nodes', '-days', '3650', '-config', conf, '-newkey', 'rsa:2048',
-        '-outform', 'PEM', '-keyout', key, '-subj', `/CN=${cn}`, '-extensions', 'v3_req_client',
+        'req',
+        '-x509',
+        '-nodes',
+        '-days',
+        '3650',
+        '-config',
+        conf,
+        '-newkey',
+        'rsa:2048',
+        '-outform',
+        'PEM',
+        '-keyout',
+        key,
+        '-subj',
+        `/CN=${cn}`,
+        '-extensions',
+        'v3_req_client',
       ])
       p12 = await run(['pkcs12', '-export', '-inkey', key, '-password', 'pass:'], cert)
     } catch (err) {
-      throw new NotImplementedError(`Generating x509 key pairs needs the openssl command: ${(err as Error).message}`)
+      throw new NotImplementedError(
+        `Generating x509 key pairs needs the openssl command: ${(err as Error).message}`,
+      )
     }
     const publicKey = cert.toString('utf8')
-    return { privateKey: p12.toString('base64'), publicKey, fingerprint: x509Fingerprint(publicKey) }
+    return {
+      privateKey: p12.toString('base64'),
+      publicKey,
+      fingerprint: x509Fingerprint(publicKey),
+    }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

@@ -28,7 +28,12 @@ export async function listMigrations(
     const host = f.host
     q = q.where((eb) => eb.or([eb('source_compute', '=', host), eb('dest_compute', '=', host)]))
   }
-  if (f.status) q = q.where('status', 'in', f.status.split(',').map((s) => s.trim()))
+  if (f.status)
+    q = q.where(
+      'status',
+      'in',
+      f.status.split(',').map((s) => s.trim()),
+    )
   if (f.instance_uuid) q = q.where('instance_uuid', '=', f.instance_uuid)
   if (f.source_compute) q = q.where('source_compute', '=', f.source_compute)
   if (f.migration_type) q = q.where('migration_type', '=', f.migration_type)

@@ -1,9 +1,6 @@
 import { ForbiddenError } from '../../common/errors.js'
 import type { Db } from '../../db/database.js'
-import {
-  quotaClassRows,
-  quotaRows,
-} from '../../db/repositories/compute/compute-quotas.js'
+import { quotaClassRows, quotaRows } from '../../db/repositories/compute/compute-quotas.js'
 import { countKeypairs } from '../../db/repositories/compute/keypairs.js'
 import type { ComputeContext } from './compute-context.js'
 
@@ -118,7 +115,11 @@ export function flavorSize(flavorJson: string): { vcpus: number; memoryMb: numbe
  * What a project (or one user in it) uses now: non-deleted instances with
  * their flavors' cores and RAM, the user's key pairs, server groups.
  */
-export async function countUsage(db: Db, projectId: string, userId?: string): Promise<ComputeUsage> {
+export async function countUsage(
+  db: Db,
+  projectId: string,
+  userId?: string,
+): Promise<ComputeUsage> {
   let iq = db
     .selectFrom('instances')
     .select('flavor')

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import type { ImageData } from '../image/driver-access.js'
 import type { Subscription } from '../../bus/bus.js'
 import { computeGroup, fakeDriverGroup } from '../../config/groups/compute.js'
 import type { Group, GroupValues } from '../../config/option.js'
@@ -22,6 +23,11 @@ export interface ComputeRuntimeOptions {
   readonly config?: DriverConfigSource
   /** Host name of the conductor/scheduler service rows (default: the machine's). */
   readonly host?: string
+  /**
+   * In-process image access for drivers that copy image bytes themselves (vsphere's
+   * per-datastore cache). Workers in a separate `nubis compute` process have none.
+   */
+  readonly openImage?: (imageId: string) => Promise<ImageData>
 }
 
 export interface ComputeRuntime {
@@ -68,15 +74,21 @@ export async function startComputeRuntime(options: ComputeRuntimeOptions): Promi
         driverConfig: options.config ?? contextConfig(ctx),
         logger: options.logger,
       })
+    const driver = workers?.driver as { imageSource?: unknown } | undefined
+    if (driver && 'imageSource' in driver && options.openImage)
+      driver.imageSource = options.openImage
   } catch (err) {
     await Promise.allSettled(subs.map((s) => s.close()))
     throw err
   }
   return {
     workers,
+    // Callers before callees, each waiting for its work under way: workers call the
+    // conductor, the conductor calls the scheduler (and only casts to workers). A
+    // callee closed first would leave a handler waiting for the bus timeout.
     async close() {
       await workers?.close()
-      for (const s of subs.reverse()) await s.close()
+      for (const s of subs) await s.close()
     },
   }
 }

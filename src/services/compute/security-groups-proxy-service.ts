@@ -19,7 +19,8 @@ import type { ComputeContext } from './compute-context.js'
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
 
 export function validateId(id: unknown): string {
-  if (typeof id !== 'string' || !UUID_RE.test(id)) throw new BadRequestError('Security group id should be uuid')
+  if (typeof id !== 'string' || !UUID_RE.test(id))
+    throw new BadRequestError('Security group id should be uuid')
   return id
 }
 
@@ -49,7 +50,11 @@ export interface NovaGroup {
   rules: NovaRule[]
 }
 
-async function ruleView(ctx: ComputeContext, auth: AuthContext, r: SecurityGroupRuleRow): Promise<NovaRule | undefined> {
+async function ruleView(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  r: SecurityGroupRuleRow,
+): Promise<NovaRule | undefined> {
   let from: number | null = r.port_range_min
   let to: number | null = r.port_range_max
   if (r.protocol && from === null && to === null) {
@@ -79,7 +84,11 @@ async function ruleView(ctx: ComputeContext, auth: AuthContext, r: SecurityGroup
   return out
 }
 
-async function groupView(ctx: ComputeContext, auth: AuthContext, rec: SecurityGroupRecord): Promise<NovaGroup> {
+async function groupView(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  rec: SecurityGroupRecord,
+): Promise<NovaGroup> {
   const rules: NovaRule[] = []
   for (const r of rec.rules) {
     if (r.direction !== 'ingress') continue
@@ -95,7 +104,11 @@ async function groupView(ctx: ComputeContext, auth: AuthContext, rec: SecurityGr
   }
 }
 
-async function getGroup(ctx: ComputeContext, auth: AuthContext, id: string): Promise<SecurityGroupRecord> {
+async function getGroup(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  id: string,
+): Promise<SecurityGroupRecord> {
   try {
     return await showSecurityGroup(net(ctx), auth, id)
   } catch (err) {
@@ -106,21 +119,33 @@ async function getGroup(ctx: ComputeContext, auth: AuthContext, id: string): Pro
 
 /** check_string_length(min 0, max 255) for name and description. */
 function checkProperty(value: unknown, name: string): string {
-  if (typeof value !== 'string') throw new BadRequestError(`Invalid input received: ${name} is not a string or unicode`)
-  if (value.length > 255) throw new BadRequestError(`Invalid input received: ${name} has more than 255 characters.`)
+  if (typeof value !== 'string')
+    throw new BadRequestError(`Invalid input received: ${name} is not a string or unicode`)
+  if (value.length > 255)
+    throw new BadRequestError(`Invalid input received: ${name} has more than 255 characters.`)
   return value
 }
 
-export async function listGroups(ctx: ComputeContext, auth: AuthContext, allTenants: boolean): Promise<NovaGroup[]> {
+export async function listGroups(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  allTenants: boolean,
+): Promise<NovaGroup[]> {
   if (!ctx.network) return []
   const recs = await listSecurityGroupRecords(ctx.network, auth, undefined)
-  const mine = recs.filter((r) => (isAdmin(auth) && allTenants) || r.group.project_id === auth.project?.id)
+  const mine = recs.filter(
+    (r) => (isAdmin(auth) && allTenants) || r.group.project_id === auth.project?.id,
+  )
   const views = []
   for (const r of mine) views.push(await groupView(ctx, auth, r))
   return views.sort((a, b) => (a.tenant_id + '\0' + a.name < b.tenant_id + '\0' + b.name ? -1 : 1))
 }
 
-export async function showGroup(ctx: ComputeContext, auth: AuthContext, id: string): Promise<NovaGroup> {
+export async function showGroup(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  id: string,
+): Promise<NovaGroup> {
   return groupView(ctx, auth, await getGroup(ctx, auth, validateId(id)))
 }
 
@@ -133,7 +158,11 @@ export async function createGroup(
   const description = checkProperty(body.description ?? null, 'description')
   if (!auth.project) throw new BadRequestError('A project-scoped token is required.')
   try {
-    return await groupView(ctx, auth, await createSecurityGroup(net(ctx), auth, auth.project.id, { name, description }))
+    return await groupView(
+      ctx,
+      auth,
+      await createSecurityGroup(net(ctx), auth, auth.project.id, { name, description }),
+    )
   } catch (err) {
     // Nova turns Neutron's 409 (quota, or a second 'default') into SecurityGroupLimitExceeded.
     if (err instanceof CloudError && err.status === 409) throw new ForbiddenError(err.message)
@@ -152,14 +181,23 @@ export async function updateGroup(
   const name = checkProperty(body.name ?? null, 'name')
   const description = checkProperty(body.description ?? null, 'description')
   try {
-    return await groupView(ctx, auth, await updateSecurityGroupRecord(net(ctx), auth, id, { name, description }))
+    return await groupView(
+      ctx,
+      auth,
+      await updateSecurityGroupRecord(net(ctx), auth, id, { name, description }),
+    )
   } catch (err) {
-    if (err instanceof CloudError && (err.status === 409 || err.status === 400)) throw new BadRequestError(err.message)
+    if (err instanceof CloudError && (err.status === 409 || err.status === 400))
+      throw new BadRequestError(err.message)
     throw err
   }
 }
 
-export async function deleteGroup(ctx: ComputeContext, auth: AuthContext, id: string): Promise<void> {
+export async function deleteGroup(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  id: string,
+): Promise<void> {
   await getGroup(ctx, auth, validateId(id))
   try {
     await deleteSecurityGroupRecord(net(ctx), auth, id)
@@ -180,13 +218,22 @@ export interface RuleBody {
   group_id?: unknown
 }
 
+/** A JSON scalar as Nova's str() shows it; '' for null, absent or a structure. */
+function scalarText(v: unknown): string {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number') return String(v)
+  if (typeof v === 'boolean') return v ? 'True' : 'False'
+  return ''
+}
+
 /** Dotted IPv4 or IPv6 with a prefix length (netutils.is_valid_cidr). */
 function validCidr(cidr: string): boolean {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr)
   if (!m) return false
   const [, addr, len] = m
   const bits = Number(len)
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(addr!)) return addr!.split('.').every((o) => Number(o) <= 255) && bits <= 32
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(addr!))
+    return addr!.split('.').every((o) => Number(o) <= 255) && bits <= 32
   return addr!.includes(':') && /^[0-9a-fA-F:.]+$/.test(addr!) && bits <= 128
 }
 
@@ -203,20 +250,22 @@ function newIngressRule(b: RuleBody, groupId: string | undefined): NewRule | und
   const values: NewRule = {}
   let from = b.from_port ?? null
   let to = b.to_port ?? null
-  const proto = b.ip_protocol === undefined || b.ip_protocol === null ? '' : String(b.ip_protocol)
+  const proto = scalarText(b.ip_protocol)
   if (groupId) {
     values.group_id = groupId
     const upper = proto.toUpperCase()
     if (upper === 'ICMP' && from === null && to === null) [from, to] = [-1, -1]
-    else if ((upper === 'TCP' || upper === 'UDP') && from === null && to === null) [from, to] = [1, 65535]
+    else if ((upper === 'TCP' || upper === 'UDP') && from === null && to === null)
+      [from, to] = [1, 65535]
   } else {
-    let cidr = b.cidr === undefined || b.cidr === null || b.cidr === '' ? '0.0.0.0/0' : String(b.cidr)
+    let cidr = scalarText(b.cidr) || '0.0.0.0/0'
     cidr = decodeURIComponent(cidr)
     if (!validCidr(cidr)) throw new BadRequestError(`Invalid cidr ${cidr}.`)
     values.cidr = cidr
   }
   if (proto && from !== null && to !== null) {
-    const toInt = (v: unknown) => (typeof v === 'number' ? v : /^\s*-?\d+\s*$/.test(String(v)) ? Number(v) : NaN)
+    const toInt = (v: unknown) =>
+      typeof v === 'number' ? v : /^\s*-?\d+\s*$/.test(String(v)) ? Number(v) : NaN
     const f = toInt(from)
     const t = toInt(to)
     const upper = proto.toUpperCase()
@@ -226,13 +275,15 @@ function newIngressRule(b: RuleBody, groupId: string | undefined): NewRule | und
           ? 'Invalid input received: Type and Code must be integers for ICMP protocol type'
           : 'Invalid input received: To and From ports must be integers',
       )
-    if (!['TCP', 'UDP', 'ICMP'].includes(upper)) throw new BadRequestError(`Invalid IP protocol ${proto}.`)
-    const range = (msg: string) =>
-      new BadRequestError(`Invalid port range ${f}:${t}. ${msg}`)
-    if ((upper === 'TCP' || upper === 'UDP') && f > t) throw range('Former value cannot be greater than the later')
+    if (!['TCP', 'UDP', 'ICMP'].includes(upper))
+      throw new BadRequestError(`Invalid IP protocol ${proto}.`)
+    const range = (msg: string) => new BadRequestError(`Invalid port range ${f}:${t}. ${msg}`)
+    if ((upper === 'TCP' || upper === 'UDP') && f > t)
+      throw range('Former value cannot be greater than the later')
     if ((upper === 'TCP' || upper === 'UDP') && (f < 1 || t > 65535))
       throw range(`Valid ${upper} ports should be between 1-65535`)
-    if (upper === 'ICMP' && (f < -1 || f > 255 || t < -1 || t > 255)) throw range('For ICMP, the type:code must be valid')
+    if (upper === 'ICMP' && (f < -1 || f > 255 || t < -1 || t > 255))
+      throw range('For ICMP, the type:code must be valid')
     values.protocol = proto
     values.from_port = f
     values.to_port = t
@@ -242,7 +293,11 @@ function newIngressRule(b: RuleBody, groupId: string | undefined): NewRule | und
   return values
 }
 
-export async function createGroupRule(ctx: ComputeContext, auth: AuthContext, b: RuleBody): Promise<NovaRule> {
+export async function createGroupRule(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  b: RuleBody,
+): Promise<NovaRule> {
   const parentId = validateId(b.parent_group_id)
   const parent = await getGroup(ctx, auth, parentId)
   let groupId: string | undefined
@@ -265,7 +320,8 @@ export async function createGroupRule(ctx: ComputeContext, auth: AuthContext, b:
     (r.to_port ?? undefined) === rule.to_port &&
     (r.ip_range.cidr ?? undefined) === (groupId ? undefined : rule.cidr) &&
     (parent.rules.find((x) => x.id === r.id)?.remote_group_id ?? undefined) === groupId
-  if (existing.some(sameAs)) throw new BadRequestError(`This rule already exists in group ${parentId}`)
+  if (existing.some(sameAs))
+    throw new BadRequestError(`This rule already exists in group ${parentId}`)
   try {
     const row = await createRule(net(ctx), auth, {
       security_group_id: parentId,
@@ -292,7 +348,11 @@ export async function createGroupRule(ctx: ComputeContext, auth: AuthContext, b:
   }
 }
 
-export async function deleteGroupRule(ctx: ComputeContext, auth: AuthContext, id: string): Promise<void> {
+export async function deleteGroupRule(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  id: string,
+): Promise<void> {
   validateId(id)
   try {
     await showRule(net(ctx), auth, id)
@@ -305,7 +365,11 @@ export async function deleteGroupRule(ctx: ComputeContext, auth: AuthContext, id
 }
 
 /** GET /servers/{id}/os-security-groups: the groups of the server's ports, each once. */
-export async function serverGroups(ctx: ComputeContext, auth: AuthContext, instanceUuid: string): Promise<NovaGroup[]> {
+export async function serverGroups(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  instanceUuid: string,
+): Promise<NovaGroup[]> {
   const inst = await ctx.db
     .selectFrom('instances')
     .select(['uuid', 'project_id'])

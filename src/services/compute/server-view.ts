@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { BdmRow } from '../../db/repositories/compute/block-device-mappings.js'
 import { parseInstanceFlavor, type InstanceRow } from '../../db/repositories/compute/instances.js'
+import { diskConfigOf } from './disk-config.js'
 import { serverStatus } from './states.js'
 import type { ServerNetworkInfo } from './servers-network-info.js'
 
@@ -160,7 +161,7 @@ function buildServerView(
     accessIPv4: row.access_ip_v4 ?? '',
     accessIPv6: canonicalIpv6(row.access_ip_v6 ?? ''),
     links: serverLinks(o.computeUrl, row.uuid),
-    'OS-DCF:diskConfig': 'MANUAL',
+    'OS-DCF:diskConfig': diskConfigOf(row),
   }
   if (status === 'ERROR' || status === 'DELETED') {
     const fault = faultView(row, o.admin)

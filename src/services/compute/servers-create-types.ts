@@ -1,3 +1,4 @@
+import type { DiskConfig } from './disk-config.js'
 import type { RequestedNetworks } from './rpc.js'
 
 /** One block_device_mapping_v2 entry, normalised (nova/block_device.py BlockDeviceDict.from_api). */
@@ -30,6 +31,8 @@ export interface CreateServerRequest {
   readonly autoRequested: boolean
   readonly accessIPv4: string | null
   readonly accessIPv6: string | null
+  /** OS-DCF:diskConfig as requested; absent: the image's auto_disk_config decides. */
+  readonly diskConfig?: DiskConfig
   readonly availabilityZone?: string
   readonly bdms: readonly BdmRequest[]
   readonly configDrive: boolean

@@ -7,6 +7,7 @@ import { updateInstance } from '../../db/repositories/compute/instances.js'
 import type { ImageRecord } from '../../db/repositories/image/rows.js'
 import { ensureDefaultSecurityGroup } from '../network/default-security-group.js'
 import type { ComputeContext } from './compute-context.js'
+import { diskConfigForImage, withDiskConfig, type DiskConfig } from './disk-config.js'
 import { effectiveLimits } from './quotas.js'
 import { CONDUCTOR_TOPIC, type RequestSpec, type RequestedNetworks } from './rpc.js'
 import {
@@ -35,6 +36,8 @@ export interface CreateCaller {
 export interface CreateResult {
   readonly uuids: readonly string[]
   readonly reservationId: string
+  /** What the servers got (the create response shows it). */
+  readonly diskConfig: DiskConfig
 }
 
 const RESV_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'
@@ -124,6 +127,7 @@ export async function createServers(
     req.imageRef !== '' ? req.imageRef : root?.sourceType === 'image' ? root.uuid : undefined
   const image = imageId !== undefined ? await checkImage(ctx, auth, imageId) : undefined
   if (image) checkFlavorFitsImage(flavor, image, volumeBacked)
+  const diskConfig = diskConfigForImage(req.diskConfig, image)
   checkZeroDisk(auth, flavor, volumeBacked)
   const keypair = req.keyName !== undefined ? await checkKeypair(ctx, auth, req.keyName) : undefined
   const limits = await effectiveLimits(ctx, projectId, auth.userId)
@@ -158,7 +162,7 @@ export async function createServers(
     userData: req.userData,
     configDrive: req.configDrive ? 'True' : '',
     metadata: req.metadata,
-    systemMetadata: imageSystemMetadata(image),
+    systemMetadata: withDiskConfig(imageSystemMetadata(image), diskConfig),
     accessIPv4: req.accessIPv4,
     accessIPv6: req.accessIPv6,
     reservationId: resv,
@@ -209,5 +213,5 @@ export async function createServers(
       await updateInstance(ctx.db, uuid, { vm_state: VmState.ERROR, task_state: null, fault })
     throw err
   }
-  return { uuids, reservationId: resv }
+  return { uuids, reservationId: resv, diskConfig }
 }

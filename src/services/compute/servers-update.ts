@@ -5,6 +5,7 @@ import {
   type InstanceUpdate,
 } from '../../db/repositories/compute/instances.js'
 import type { ComputeContext } from './compute-context.js'
+import { sysMetaWithDiskConfig, type DiskConfig } from './disk-config.js'
 import { visibleInstance } from './servers-lookup.js'
 
 export interface ServerChanges {
@@ -13,6 +14,8 @@ export interface ServerChanges {
   readonly description?: string | null
   readonly accessIPv4?: string
   readonly accessIPv6?: string
+  /** OS-DCF:diskConfig (Nova's update takes it as auto_disk_config). */
+  readonly diskConfig?: DiskConfig
 }
 
 /** PUT /servers/{id}: rename, describe, set access IPs (Nova's update_instance). */
@@ -22,12 +25,14 @@ export async function updateServer(
   uuid: string,
   changes: ServerChanges,
 ): Promise<InstanceRow> {
-  await visibleInstance(ctx, auth, uuid)
+  const cur = await visibleInstance(ctx, auth, uuid)
   const values: InstanceUpdate = {}
   if (changes.name !== undefined) values.display_name = changes.name
   if (changes.description !== undefined) values.display_description = changes.description
   if (changes.accessIPv4 !== undefined) values.access_ip_v4 = changes.accessIPv4
   if (changes.accessIPv6 !== undefined) values.access_ip_v6 = changes.accessIPv6
+  if (changes.diskConfig !== undefined)
+    values.system_metadata = sysMetaWithDiskConfig(cur, changes.diskConfig)
   if (Object.keys(values).length > 0) await updateInstance(ctx.db, uuid, values)
   return visibleInstance(ctx, auth, uuid)
 }

@@ -13,7 +13,8 @@ export async function listServices(
     (s) =>
       s.binary !== 'nova-osapi_compute' &&
       s.binary !== 'nova-metadata' &&
-      (!filters.host || s.host === filters.host) && (!filters.binary || s.binary === filters.binary),
+      (!filters.host || s.host === filters.host) &&
+      (!filters.binary || s.binary === filters.binary),
   )
 }
 
@@ -113,7 +114,15 @@ export async function deleteService(ctx: ComputeContext, id: string, uuid: boole
       .selectFrom('migrations')
       .select('id')
       .where((eb) => eb.or([eb('source_compute', '=', s.host), eb('dest_compute', '=', s.host)]))
-      .where('status', 'not in', ['confirmed', 'reverted', 'error', 'failed', 'completed', 'cancelled', 'done'])
+      .where('status', 'not in', [
+        'confirmed',
+        'reverted',
+        'error',
+        'failed',
+        'completed',
+        'cancelled',
+        'done',
+      ])
       .executeTakeFirst()
     if (moving)
       throw new ConflictError(

@@ -33,9 +33,11 @@ export interface TenantUsage {
 export function parseUsageTime(raw: string | undefined, now: Date): Date {
   if (!raw) return now
   const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?$/.exec(raw)
-  if (!m || (raw.includes(' ') && !m[7])) throw new BadRequestError('Invalid string format: Datetime is in invalid format')
+  if (!m || (raw.includes(' ') && !m[7]))
+    throw new BadRequestError('Invalid string format: Datetime is in invalid format')
   const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? '').slice(0, 4)}Z`)
-  if (Number.isNaN(d.getTime())) throw new BadRequestError('Invalid string format: Datetime is in invalid format')
+  if (Number.isNaN(d.getTime()))
+    throw new BadRequestError('Invalid string format: Datetime is in invalid format')
   return d
 }
 
@@ -90,9 +92,14 @@ export async function tenantUsages(
     const launched = r.launched_at ? Date.parse(r.launched_at) : undefined
     const ended = r.terminated_at ? Date.parse(r.terminated_at) : undefined
     let hours = 0
-    if (launched !== undefined && !(ended !== undefined && ended < period.start.getTime()) && launched <= period.stop.getTime()) {
+    if (
+      launched !== undefined &&
+      !(ended !== undefined && ended < period.start.getTime()) &&
+      launched <= period.stop.getTime()
+    ) {
       const from = Math.max(launched, period.start.getTime())
-      const to = ended !== undefined ? Math.min(period.stop.getTime(), ended) : period.stop.getTime()
+      const to =
+        ended !== undefined ? Math.min(period.stop.getTime(), ended) : period.stop.getTime()
       hours = (to - from) / 3600000
     }
     const startedAt = r.launched_at ?? r.created_at

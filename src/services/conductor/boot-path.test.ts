@@ -58,12 +58,19 @@ describe('boot path: conductor → scheduler → compute worker → fake driver'
       .where('request_id', '=', requestId)
       .executeTakeFirstOrThrow()
     assert.equal(action.action, 'create')
-    const events = await h.ctx.db
-      .selectFrom('instance_action_events')
-      .selectAll()
-      .where('action_id', '=', action.id)
-      .orderBy('id')
-      .execute()
+    // The worker finishes its event just after it saved the server ACTIVE.
+    const eventsOf = () =>
+      h.ctx.db
+        .selectFrom('instance_action_events')
+        .selectAll()
+        .where('action_id', '=', action.id)
+        .orderBy('id')
+        .execute()
+    let events = await eventsOf()
+    for (let i = 0; i < 200 && events.some((e) => e.finish_time === null); i++) {
+      await new Promise((res) => setTimeout(res, 10))
+      events = await eventsOf()
+    }
     assert.deepEqual(
       events.map((e) => [e.event, e.result]),
       [
@@ -154,7 +161,14 @@ describe('boot path: conductor → scheduler → compute worker → fake driver'
           .where('host', '=', r.host ?? '')
           .executeTakeFirstOrThrow()
       ).memory_mb_used
-    const whileUp = await used()
+    // Node reports are sent after the fact: wait until the stored one is the driver's.
+    const settled = async () => {
+      const want = (await h.fake.getAvailableResource(r.node ?? '')).memoryMbUsed
+      for (let i = 0; i < 200 && (await used()) !== want; i++)
+        await new Promise((res) => setTimeout(res, 10))
+      return used()
+    }
+    const whileUp = await settled()
     assert.ok(whileUp >= 512)
     await h.ctx.bus.call({ topic: 'compute', server: r.host ?? '' }, 'terminate_instance', {
       instanceUuid: uuid,
@@ -168,9 +182,7 @@ describe('boot path: conductor → scheduler → compute worker → fake driver'
         .execute(),
       [],
     )
-    for (let i = 0; i < 100 && (await used()) !== whileUp - 512; i++)
-      await new Promise((res) => setTimeout(res, 10))
-    assert.equal(await used(), whileUp - 512, 'the node report after delete shows the RAM free')
+    assert.equal(await settled(), whileUp - 512, 'the node report after delete shows the RAM free')
   })
 
   it('syncs power state from driver events: a guest shutdown makes the server SHUTOFF', async () => {

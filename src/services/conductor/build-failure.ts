@@ -1,7 +1,7 @@
 import { VmState } from '../compute/states.js'
 import type { ConductorContext } from './conductor-method.js'
 import { finishActionEvent } from './instance-actions.js'
-import { saveFault, saveInstance } from './instance-store.js'
+import { faultColumn, saveInstance } from './instance-store.js'
 
 /** Nova's NoValidHost text (nova/exception.py). */
 export function noValidHostMessage(reason: string): string {
@@ -26,13 +26,8 @@ export async function failBuild(
   event: string | undefined,
   fault: { code: number; message: string; details?: string },
 ): Promise<void> {
-  await saveInstance(c.db, uuid, {
-    vm_state: VmState.ERROR,
-    task_state: null,
-    host: null,
-    node: null,
-  })
-  await saveFault(c.db, uuid, fault)
+  // The event first, then ERROR with its fault in one write: whoever sees the server in
+  // ERROR (the API, a test polling it) finds the fault and the finished event too.
   if (event !== undefined)
     await finishActionEvent(
       c.db,
@@ -43,4 +38,11 @@ export async function failBuild(
       c.conductorHost,
       fault.details ?? fault.message,
     )
+  await saveInstance(c.db, uuid, {
+    vm_state: VmState.ERROR,
+    task_state: null,
+    host: null,
+    node: null,
+    fault: faultColumn(fault),
+  })
 }

@@ -38,15 +38,19 @@ export async function startConductor(
     await heartbeat(ctx.db, { host, binary: 'nova-scheduler', topic: SCHEDULER_TOPIC })
   }
   await beat()
+  let beating: Promise<void> | undefined
   const timer = setInterval(() => {
-    beat().catch((err: unknown) =>
-      ctx.logger.warn({ err: String(err) }, 'conductor heartbeat failed'),
-    )
+    if (beating) return
+    beating = beat()
+      .catch((err: unknown) => ctx.logger.warn({ err: String(err) }, 'conductor heartbeat failed'))
+      .finally(() => (beating = undefined))
   }, ctx.config.compute.report_interval * 1000)
   timer.unref()
   return {
+    // Nothing of the conductor touches the database once this resolves.
     async close() {
       clearInterval(timer)
+      await beating
       await sub.close()
     },
   }

@@ -68,14 +68,20 @@ export async function saveFault(
 ): Promise<void> {
   await db
     .updateTable('instances')
-    .set({
-      fault: JSON.stringify({
-        code: fault.code,
-        message: fault.message,
-        details: fault.details ?? '',
-        created: new Date().toISOString(),
-      }),
-    })
+    .set({ fault: faultColumn(fault) })
     .where('uuid', '=', uuid)
     .execute()
+}
+
+/**
+ * The instances.fault value; written in the same update as vm_state ERROR so
+ * that no reader sees an ERROR server without its fault.
+ */
+export function faultColumn(fault: { code: number; message: string; details?: string }): string {
+  return JSON.stringify({
+    code: fault.code,
+    message: fault.message,
+    details: fault.details ?? '',
+    created: new Date().toISOString(),
+  })
 }

@@ -60,13 +60,20 @@ describe('reschedule on build failure (RetryFilter, alternates, max_attempts)', 
       'allocation moved to rs-2',
     )
     assert.equal((await h.fake.listInstances('rs-1')).length, 0, 'failed spawn cleaned up')
-    const events = await h.ctx.db
-      .selectFrom('instance_action_events as e')
-      .innerJoin('instance_actions as a', 'a.id', 'e.action_id')
-      .select(['e.event', 'e.result', 'e.host'])
-      .where('a.request_id', '=', requestId)
-      .orderBy('e.id')
-      .execute()
+    // The worker finishes its event just after it saved the server ACTIVE.
+    const eventsOf = () =>
+      h.ctx.db
+        .selectFrom('instance_action_events as e')
+        .innerJoin('instance_actions as a', 'a.id', 'e.action_id')
+        .select(['e.event', 'e.result', 'e.host'])
+        .where('a.request_id', '=', requestId)
+        .orderBy('e.id')
+        .execute()
+    let events = await eventsOf()
+    for (let i = 0; i < 200 && events.some((e) => e.result === null); i++) {
+      await new Promise((res) => setTimeout(res, 10))
+      events = await eventsOf()
+    }
     assert.deepEqual(
       events
         .filter((e) => e.event === 'compute__do_build_and_run_instance')

@@ -39,3 +39,27 @@ export async function loadCatalog(db: Db): Promise<CatalogEntry[]> {
   }
   return out
 }
+
+/**
+ * The catalog as one token sees it (Keystone's format_url): `$(project_id)s`
+ * and `$(tenant_id)s` become the token's project, `$(user_id)s` its user; an
+ * endpoint whose URL needs a project is left out of tokens without one.
+ */
+export function catalogForToken(
+  catalog: readonly CatalogEntry[],
+  who: { readonly projectId?: string | undefined; readonly userId: string },
+): CatalogEntry[] {
+  const needsProject = /\$\((project_id|tenant_id)\)s/
+  return catalog.map((s) => ({
+    ...s,
+    endpoints: s.endpoints
+      .filter((e) => who.projectId !== undefined || !needsProject.test(e.url))
+      .map((e) => ({
+        ...e,
+        url: e.url
+          .replaceAll('$(project_id)s', who.projectId ?? '')
+          .replaceAll('$(tenant_id)s', who.projectId ?? '')
+          .replaceAll('$(user_id)s', who.userId),
+      })),
+  }))
+}

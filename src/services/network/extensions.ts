@@ -28,7 +28,8 @@ export const EXTENSIONS: readonly Extension[] = [
   {
     alias: 'ext-gw-mode',
     name: 'Neutron L3 Configurable external gateway mode',
-    description: 'Extension of the router abstraction for specifying whether SNAT should occur on the external gateway',
+    description:
+      'Extension of the router abstraction for specifying whether SNAT should occur on the external gateway',
     updated: '2013-03-28T10:00:00-00:00',
   },
   {
@@ -119,7 +120,8 @@ export const EXTENSIONS: readonly Extension[] = [
   {
     alias: 'rbac-policies',
     name: 'RBAC Policies',
-    description: 'Allows creation and modification of policies that control tenant access to resources.',
+    description:
+      'Allows creation and modification of policies that control tenant access to resources.',
     updated: '2015-06-17T12:15:12-00:00',
   },
   {
@@ -162,7 +164,8 @@ export const EXTENSIONS: readonly Extension[] = [
   {
     alias: 'standard-attr-timestamp',
     name: 'Resource timestamps',
-    description: 'Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.',
+    description:
+      'Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.',
     updated: '2016-09-12T10:00:00-00:00',
   },
   {

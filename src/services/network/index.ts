@@ -20,7 +20,9 @@ export interface NetworkService {
 }
 
 /** The network service (Neutron v2.0) of one process. */
-export async function createNetworkService(options: NetworkServiceOptions): Promise<NetworkService> {
+export async function createNetworkService(
+  options: NetworkServiceOptions,
+): Promise<NetworkService> {
   const c = options.config
   const ml2 = await createMl2Plugin(
     {

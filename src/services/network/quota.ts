@@ -18,7 +18,12 @@ export const QUOTA_RESOURCES = {
 export type QuotaResource = keyof typeof QUOTA_RESOURCES
 
 /** The project's limit: its own row in network_quotas, else the [quotas] default (-1 = unlimited). */
-export async function quotaLimit(ctx: NetworkContext, db: Db, projectId: string, resource: QuotaResource): Promise<number> {
+export async function quotaLimit(
+  ctx: NetworkContext,
+  db: Db,
+  projectId: string,
+  resource: QuotaResource,
+): Promise<number> {
   const row = await db
     .selectFrom('network_quotas')
     .select('limit')
@@ -57,8 +62,13 @@ export async function enforceQuota(
   // advisory lock per (project, resource) makes count-then-insert atomic across
   // workers; far from it, concurrent creators (bounded by the pools) cannot
   // overshoot, so the hot path stays lock-free.
-  if (used + delta > limit - PG_LOCK_MARGIN && db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`select pg_advisory_xact_lock(hashtext(${`quota:${projectId}:${resource}`}))`.execute(db)
+  if (
+    used + delta > limit - PG_LOCK_MARGIN &&
+    db.getExecutor().adapter instanceof PostgresAdapter
+  ) {
+    await sql`select pg_advisory_xact_lock(hashtext(${`quota:${projectId}:${resource}`}))`.execute(
+      db,
+    )
     used = await count()
   }
   if (used + delta > limit) {

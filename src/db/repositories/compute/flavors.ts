@@ -1,7 +1,6 @@
 import type { Selectable } from 'kysely'
 import type { FlavorTable } from '../../compute-resources-schema.js'
 import type { Db } from '../../database.js'
-import type { FlavorSpec } from '../../../virt/driver.js'
 
 export type FlavorRow = Selectable<FlavorTable>
 
@@ -38,8 +37,23 @@ export async function findFlavor(db: Db, idOrName: string): Promise<FlavorRecord
   return { ...row, extraSpecs: await extraSpecsOf(db, row.flavorid) }
 }
 
-/** What the virt driver sees of a flavor (and what instances.flavor embeds). */
-export function toFlavorSpec(f: FlavorRecord): FlavorSpec {
+/**
+ * What the virt driver sees of a flavor (and what instances.flavor embeds):
+ * the shape of virt/driver.ts FlavorSpec, spelled out because db/ may not
+ * import from virt/.
+ */
+export interface FlavorSnapshot {
+  readonly id: string
+  readonly name: string
+  readonly vcpus: number
+  readonly memoryMb: number
+  readonly rootGb: number
+  readonly ephemeralGb: number
+  readonly swapMb: number
+  readonly extraSpecs: Readonly<Record<string, string>>
+}
+
+export function toFlavorSpec(f: FlavorRecord): FlavorSnapshot {
   return {
     id: f.flavorid,
     name: f.name,

@@ -93,7 +93,11 @@ const setMetadataBody = {
 const actionBody = { oneOf: [hostAction('add_host'), hostAction('remove_host'), setMetadataBody] }
 
 /** Nova's aggregate view; uuid from 2.41; create answers without hosts and metadata. */
-function aggregateView(request: FastifyRequest, a: AggregateRecord, full = true): Record<string, unknown> {
+function aggregateView(
+  request: FastifyRequest,
+  a: AggregateRecord,
+  full = true,
+): Record<string, unknown> {
   return {
     id: a.id,
     ...(atLeast(request, 41) ? { uuid: a.uuid } : {}),
@@ -131,20 +135,20 @@ export function aggregatesRoutes(ctx: ComputeContext): FastifyPluginAsync {
 
     app.get<IdParams>('/os-aggregates/:id', async (request) => {
       requireAdmin(request.auth, 'os_compute_api:os-aggregates:show')
-      return { aggregate: aggregateView(request, await getAggregate(ctx, aggregateId(request.params.id))) }
+      return {
+        aggregate: aggregateView(request, await getAggregate(ctx, aggregateId(request.params.id))),
+      }
     })
 
-    app.put<IdParams & { Body: { aggregate: { name?: string; availability_zone?: string | null } } }>(
-      '/os-aggregates/:id',
-      { schema: { body: updateBody } },
-      async (request) => {
-        requireAdmin(request.auth, 'os_compute_api:os-aggregates:update')
-        const updates = { ...request.body.aggregate }
-        if (updates.name !== undefined) updates.name = trimName(updates.name)
-        const a = await updateAggregate(ctx, aggregateId(request.params.id), updates)
-        return { aggregate: aggregateView(request, a) }
-      },
-    )
+    app.put<
+      IdParams & { Body: { aggregate: { name?: string; availability_zone?: string | null } } }
+    >('/os-aggregates/:id', { schema: { body: updateBody } }, async (request) => {
+      requireAdmin(request.auth, 'os_compute_api:os-aggregates:update')
+      const updates = { ...request.body.aggregate }
+      if (updates.name !== undefined) updates.name = trimName(updates.name)
+      const a = await updateAggregate(ctx, aggregateId(request.params.id), updates)
+      return { aggregate: aggregateView(request, a) }
+    })
 
     app.delete<IdParams>('/os-aggregates/:id', async (request, reply) => {
       requireAdmin(request.auth, 'os_compute_api:os-aggregates:delete')
@@ -167,7 +171,8 @@ export function aggregatesRoutes(ctx: ComputeContext): FastifyPluginAsync {
         let a: AggregateRecord
         if (body.add_host) a = await addHost(ctx, id, body.add_host.host)
         else if (body.remove_host) a = await removeHost(ctx, id, body.remove_host.host)
-        else if (body.set_metadata) a = await setAggregateMetadata(ctx, id, body.set_metadata.metadata)
+        else if (body.set_metadata)
+          a = await setAggregateMetadata(ctx, id, body.set_metadata.metadata)
         else throw new BadRequestError('There is no such action')
         return { aggregate: aggregateView(request, a) }
       },

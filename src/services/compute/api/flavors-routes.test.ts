@@ -49,17 +49,29 @@ describe('compute flavors API', () => {
 
   test('list filters, sorting and pagination', async () => {
     const big = await req('GET', '/flavors/detail?minRam=8192', a.token)
-    assert.deepEqual(big.body.flavors.map((f: { id: string }) => f.id), ['4', '5'])
+    assert.deepEqual(
+      big.body.flavors.map((f: { id: string }) => f.id),
+      ['4', '5'],
+    )
     const disk = await req('GET', '/flavors?minDisk=40&sort_key=memory_mb&sort_dir=desc', a.token)
-    assert.deepEqual(disk.body.flavors.map((f: { id: string }) => f.id), ['5', '4', '3'])
+    assert.deepEqual(
+      disk.body.flavors.map((f: { id: string }) => f.id),
+      ['5', '4', '3'],
+    )
     const page = await req('GET', '/flavors?limit=2', a.token)
-    assert.deepEqual(page.body.flavors.map((f: { id: string }) => f.id), ['1', '2'])
+    assert.deepEqual(
+      page.body.flavors.map((f: { id: string }) => f.id),
+      ['1', '2'],
+    )
     assert.equal(
       page.body.flavors_links[0].href,
       'http://localhost:80/compute/v2.1/flavors?limit=2&marker=2',
     )
     const next = await req('GET', '/flavors?limit=2&marker=2', a.token)
-    assert.deepEqual(next.body.flavors.map((f: { id: string }) => f.id), ['3', '4'])
+    assert.deepEqual(
+      next.body.flavors.map((f: { id: string }) => f.id),
+      ['3', '4'],
+    )
     assert.equal((await req('GET', '/flavors?marker=zzz', a.token)).status, 400)
     assert.equal((await req('GET', '/flavors?minRam=abc', a.token)).status, 400)
     assert.equal((await req('GET', '/flavors?limit=-1', a.token)).status, 400)
@@ -97,7 +109,11 @@ describe('compute flavors API', () => {
       { name: 'x', ram: 1, vcpus: 1, disk: 0, id: 'bad/id' },
     ]
     for (const f of bad)
-      assert.equal((await req('POST', '/flavors', admin, { flavor: f })).status, 400, JSON.stringify(f))
+      assert.equal(
+        (await req('POST', '/flavors', admin, { flavor: f })).status,
+        400,
+        JSON.stringify(f),
+      )
     const s = await req('POST', '/flavors', admin, {
       flavor: { name: 'f-str', ram: '64', vcpus: '2', disk: '0', id: 77 },
     })
@@ -127,7 +143,13 @@ describe('compute flavors API', () => {
     assert.equal(u.body.flavor.description, 'bye')
     const list = await req('GET', '/flavors', a.token, undefined, '2.55')
     assert.ok(list.body.flavors.every((f: object) => 'description' in f))
-    const denied = await req('PUT', `/flavors/${id}`, a.token, { flavor: { description: 'x' } }, '2.55')
+    const denied = await req(
+      'PUT',
+      `/flavors/${id}`,
+      a.token,
+      { flavor: { description: 'x' } },
+      '2.55',
+    )
     assert.equal(denied.status, 403)
     const badBody = await req('PUT', `/flavors/${id}`, admin, { flavor: { name: 'x' } }, '2.55')
     assert.equal(badBody.status, 400)
@@ -156,7 +178,10 @@ describe('compute flavors API', () => {
     const listB = await req('GET', '/flavors', b.token)
     assert.ok(!listB.body.flavors.some((f: { id: string }) => f.id === id))
     const onlyPrivate = await req('GET', '/flavors?is_public=false', admin)
-    assert.deepEqual(onlyPrivate.body.flavors.map((f: { id: string }) => f.id), [id])
+    assert.deepEqual(
+      onlyPrivate.body.flavors.map((f: { id: string }) => f.id),
+      [id],
+    )
     const all = await req('GET', '/flavors?is_public=None', admin)
     assert.ok(all.body.flavors.length >= 6)
     assert.equal((await req('GET', '/flavors?is_public=perhaps', admin)).status, 400)
@@ -168,7 +193,13 @@ describe('compute flavors API', () => {
       addTenantAccess: { tenant: 'no-such-project' },
     })
     assert.equal(bogus.status, 400)
-    const pub = await req('POST', '/flavors/1/action', admin, { addTenantAccess: { tenant: b.projectId } }, '2.7')
+    const pub = await req(
+      'POST',
+      '/flavors/1/action',
+      admin,
+      { addTenantAccess: { tenant: b.projectId } },
+      '2.7',
+    )
     assert.equal(pub.status, 409)
     const nonAdmin = await req('POST', `/flavors/${id}/action`, a.token, {
       removeTenantAccess: { tenant: a.projectId },
@@ -190,7 +221,9 @@ describe('compute flavors API', () => {
       extra_specs: { 'hw:cpu_policy': 'dedicated', 'quota:cpu_shares': 1024 },
     })
     assert.equal(set.status, 200)
-    assert.deepEqual(set.body, { extra_specs: { 'hw:cpu_policy': 'dedicated', 'quota:cpu_shares': 1024 } })
+    assert.deepEqual(set.body, {
+      extra_specs: { 'hw:cpu_policy': 'dedicated', 'quota:cpu_shares': 1024 },
+    })
     const list = await req('GET', '/flavors/2/os-extra_specs', a.token)
     assert.deepEqual(list.body, {
       extra_specs: { 'hw:cpu_policy': 'dedicated', 'quota:cpu_shares': '1024' },
@@ -215,10 +248,19 @@ describe('compute flavors API', () => {
       extra_specs: { k: 'v' },
     })
     assert.equal(denied.status, 403)
-    assert.equal((await req('DELETE', '/flavors/2/os-extra_specs/hw:cpu_policy', a.token)).status, 403)
-    assert.equal((await req('DELETE', '/flavors/2/os-extra_specs/hw:cpu_policy', admin)).status, 200)
+    assert.equal(
+      (await req('DELETE', '/flavors/2/os-extra_specs/hw:cpu_policy', a.token)).status,
+      403,
+    )
+    assert.equal(
+      (await req('DELETE', '/flavors/2/os-extra_specs/hw:cpu_policy', admin)).status,
+      200,
+    )
     assert.equal((await req('GET', '/flavors/2/os-extra_specs/hw:cpu_policy', a.token)).status, 404)
-    assert.equal((await req('DELETE', '/flavors/2/os-extra_specs/hw:cpu_policy', admin)).status, 404)
+    assert.equal(
+      (await req('DELETE', '/flavors/2/os-extra_specs/hw:cpu_policy', admin)).status,
+      404,
+    )
     assert.equal((await req('GET', '/flavors/missing/os-extra_specs', admin)).status, 404)
   })
 })

@@ -21,8 +21,21 @@ import { nonNegativeInt, queryValue, requireAdmin, versionNotFound } from './res
 type IdParams = { Params: { id: string } }
 
 const SORT_KEYS = new Set([
-  'created_at', 'description', 'disabled', 'ephemeral_gb', 'flavorid', 'id', 'is_public',
-  'memory_mb', 'name', 'root_gb', 'rxtx_factor', 'swap', 'updated_at', 'vcpu_weight', 'vcpus',
+  'created_at',
+  'description',
+  'disabled',
+  'ephemeral_gb',
+  'flavorid',
+  'id',
+  'is_public',
+  'memory_mb',
+  'name',
+  'root_gb',
+  'rxtx_factor',
+  'swap',
+  'updated_at',
+  'vcpu_weight',
+  'vcpus',
 ])
 
 function intFilter(raw: unknown, name: string): number | undefined {

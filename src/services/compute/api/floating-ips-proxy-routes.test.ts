@@ -40,8 +40,15 @@ describe('compute os-floating-ips proxy', () => {
     assert.deepEqual((await req('GET', '/os-floating-ips', a.token)).body.floating_ips, [f])
     assert.deepEqual((await req('GET', '/os-floating-ips', b.token)).body.floating_ips, [])
     assert.equal((await req('GET', `/os-floating-ips/${f.id}`, b.token)).status, 404)
-    assert.equal((await req('POST', '/os-floating-ips', a.token, { pool: 'no-such-pool' })).status, 404)
-    assert.equal((await req('POST', '/os-floating-ips', a.token, {})).status, 404, "no 'nova' pool here")
+    assert.equal(
+      (await req('POST', '/os-floating-ips', a.token, { pool: 'no-such-pool' })).status,
+      404,
+    )
+    assert.equal(
+      (await req('POST', '/os-floating-ips', a.token, {})).status,
+      404,
+      "no 'nova' pool here",
+    )
     assert.equal((await req('DELETE', `/os-floating-ips/${f.id}`, a.token)).status, 202)
     assert.equal((await req('DELETE', `/os-floating-ips/${f.id}`, a.token)).status, 404)
     assert.equal((await req('GET', '/os-floating-ips/12345', a.token)).status, 404)
@@ -49,13 +56,17 @@ describe('compute os-floating-ips proxy', () => {
   })
 
   test('an exhausted pool is 404 and the quota 403', async () => {
-    await cloud.request('PUT', `/networking/v2.0/quotas/${b.projectId}`, { token: admin, body: { quota: { floatingip: 1 } } })
+    await cloud.request('PUT', `/networking/v2.0/quotas/${b.projectId}`, {
+      token: admin,
+      body: { quota: { floatingip: 1 } },
+    })
     assert.equal((await req('POST', '/os-floating-ips', b.token, { pool: 'public' })).status, 200)
     const over = await req('POST', '/os-floating-ips', b.token, { pool: 'public' })
     assert.equal(over.status, 403)
     assert.equal(over.body.forbidden.message, 'IP allocation over quota in pool public.')
     const got: number[] = []
-    for (let i = 0; i < 8; i++) got.push((await req('POST', '/os-floating-ips', a.token, { pool: 'public' })).status)
+    for (let i = 0; i < 8; i++)
+      got.push((await req('POST', '/os-floating-ips', a.token, { pool: 'public' })).status)
     assert.ok(got.includes(404), `the /29 runs out: ${got.join(',')}`)
   })
 })

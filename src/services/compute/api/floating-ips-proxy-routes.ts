@@ -24,7 +24,8 @@ export function floatingIpsProxyRoutes(ctx: ComputeContext): FastifyPluginAsync 
     }))
     app.post('/os-floating-ips', async (request) => {
       const body = request.body as { pool?: unknown } | undefined
-      const pool = body && typeof body === 'object' && body.pool != null ? String(body.pool) : undefined
+      const raw = body && typeof body === 'object' ? body.pool : undefined
+      const pool = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : undefined
       return { floating_ip: await allocateFloatingIp(ctx, request.auth, pool) }
     })
     app.delete<IdParams>('/os-floating-ips/:id', async (request, reply) => {

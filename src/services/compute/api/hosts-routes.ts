@@ -1,10 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ComputeContext } from '../compute-context.js'
-import { hostPowerAction, listHosts, setHostEnabled, setHostMaintenance, showHost } from '../hosts-service.js'
+import {
+  hostPowerAction,
+  listHosts,
+  setHostEnabled,
+  setHostMaintenance,
+  showHost,
+} from '../hosts-service.js'
 import { queryValue, requireAdmin, versionNotFound } from './resource-policy.js'
 
 type IdParams = { Params: { id: string } }
-const mode = { type: 'string', enum: ['enable', 'disable', 'Enable', 'Disable', 'ENABLE', 'DISABLE'] }
+const mode = {
+  type: 'string',
+  enum: ['enable', 'disable', 'Enable', 'Disable', 'ENABLE', 'DISABLE'],
+}
 const updateBody = {
   type: 'object',
   properties: { status: mode, maintenance_mode: mode },
@@ -20,7 +29,9 @@ export function hostsRoutes(ctx: ComputeContext): FastifyPluginAsync {
     })
     app.get('/os-hosts', async (request) => {
       requireAdmin(request.auth, 'os_compute_api:os-hosts:list')
-      return { hosts: await listHosts(ctx, queryValue((request.query as Record<string, unknown>)['zone'])) }
+      return {
+        hosts: await listHosts(ctx, queryValue((request.query as Record<string, unknown>)['zone'])),
+      }
     })
     app.get<IdParams>('/os-hosts/:id', async (request) => {
       requireAdmin(request.auth, 'os_compute_api:os-hosts:show')
@@ -37,14 +48,25 @@ export function hostsRoutes(ctx: ComputeContext): FastifyPluginAsync {
         if (status !== undefined)
           result['status'] = await setHostEnabled(ctx, host, status.toLowerCase() === 'enable')
         if (maintenance_mode !== undefined)
-          result['maintenance_mode'] = await setHostMaintenance(ctx, host, maintenance_mode.toLowerCase() === 'enable')
+          result['maintenance_mode'] = await setHostMaintenance(
+            ctx,
+            host,
+            maintenance_mode.toLowerCase() === 'enable',
+          )
         return result
       },
     )
-    for (const [action, rule] of [['startup', 'start'], ['shutdown', 'shutdown'], ['reboot', 'reboot']] as const)
+    for (const [action, rule] of [
+      ['startup', 'start'],
+      ['shutdown', 'shutdown'],
+      ['reboot', 'reboot'],
+    ] as const)
       app.get<IdParams>(`/os-hosts/:id/${action}`, async (request) => {
         requireAdmin(request.auth, `os_compute_api:os-hosts:${rule}`)
-        return { host: request.params.id, power_action: await hostPowerAction(ctx, request.params.id, action) }
+        return {
+          host: request.params.id,
+          power_action: await hostPowerAction(ctx, request.params.id, action),
+        }
       })
   }
 }

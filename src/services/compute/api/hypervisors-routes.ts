@@ -89,7 +89,9 @@ export function hypervisorsRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const v253 = atLeast(request, 53)
       const pattern = v253 ? queryValue(q['hypervisor_hostname_pattern']) : undefined
       const servers = v253 ? strictBool(q['with_servers'], 'with_servers') : false
-      const limit = paged ? Math.min(nonNegativeInt(q['limit'], 'limit') ?? MAX_LIMIT, MAX_LIMIT) : undefined
+      const limit = paged
+        ? Math.min(nonNegativeInt(q['limit'], 'limit') ?? MAX_LIMIT, MAX_LIMIT)
+        : undefined
       const marker = paged ? queryValue(q['marker']) : undefined
       let hs: Hypervisor[]
       if (pattern !== undefined) {
@@ -107,7 +109,12 @@ export function hypervisorsRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const body: Record<string, unknown> = { hypervisors: views }
       if (paged && pattern === undefined) {
         const last = views[views.length - 1]?.['id']
-        const links = nextLinks(request, detail ? 'os-hypervisors/detail' : 'os-hypervisors', views.length, last === undefined ? undefined : String(last))
+        const links = nextLinks(
+          request,
+          detail ? 'os-hypervisors/detail' : 'os-hypervisors',
+          views.length,
+          typeof last === 'string' || typeof last === 'number' ? String(last) : undefined,
+        )
         if (links.length > 0) body['hypervisors_links'] = links
       }
       return body
@@ -142,7 +149,9 @@ export function hypervisorsRoutes(ctx: ComputeContext): FastifyPluginAsync {
     app.get<IdParams>('/os-hypervisors/:id/uptime', async (request) => {
       requireAdmin(request.auth, 'os_compute_api:os-hypervisors:uptime')
       const h = await lookup(request, request.params.id)
-      return { hypervisor: { ...(await view(ctx, request, h, false)), uptime: hypervisorUptime(h) } }
+      return {
+        hypervisor: { ...(await view(ctx, request, h, false)), uptime: hypervisorUptime(h) },
+      }
     })
 
     app.get<IdParams>('/os-hypervisors/:id/search', async (request) => {

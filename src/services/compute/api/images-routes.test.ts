@@ -22,8 +22,22 @@ describe('compute image proxy API', () => {
       assert.equal(r.status, 201, JSON.stringify(r.body))
       return r.body.id as string
     }
-    img1 = await mk({ name: 'cirros', disk_format: 'qcow2', container_format: 'bare', min_ram: 64, min_disk: 1, os_distro: 'cirros' })
-    img2 = await mk({ name: 'snap', disk_format: 'raw', container_format: 'bare', instance_uuid: '7ea3f6b4-2f2e-4f6b-9a54-5c9d2a7b0c11', image_type: 'snapshot', auto_disk_config: 'true' })
+    img1 = await mk({
+      name: 'cirros',
+      disk_format: 'qcow2',
+      container_format: 'bare',
+      min_ram: 64,
+      min_disk: 1,
+      os_distro: 'cirros',
+    })
+    img2 = await mk({
+      name: 'snap',
+      disk_format: 'raw',
+      container_format: 'bare',
+      instance_uuid: '7ea3f6b4-2f2e-4f6b-9a54-5c9d2a7b0c11',
+      image_type: 'snapshot',
+      auto_disk_config: 'true',
+    })
   })
   after(async () => cloud.close())
 
@@ -32,7 +46,17 @@ describe('compute image proxy API', () => {
     assert.equal(s.status, 200)
     const i = s.body.image
     assert.deepEqual(Object.keys(i).sort(), [
-      'OS-EXT-IMG-SIZE:size', 'created', 'id', 'links', 'metadata', 'minDisk', 'minRam', 'name', 'progress', 'status', 'updated',
+      'OS-EXT-IMG-SIZE:size',
+      'created',
+      'id',
+      'links',
+      'metadata',
+      'minDisk',
+      'minRam',
+      'name',
+      'progress',
+      'status',
+      'updated',
     ])
     assert.equal(i.status, 'SAVING', 'a queued image')
     assert.equal(i.progress, 25)
@@ -40,23 +64,34 @@ describe('compute image proxy API', () => {
     assert.equal(i.minDisk, 1)
     assert.deepEqual(i.metadata, { os_distro: 'cirros' })
     assert.match(i.created, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
-    assert.deepEqual(i.links.map((l: { rel: string }) => l.rel), ['self', 'bookmark', 'alternate'])
+    assert.deepEqual(
+      i.links.map((l: { rel: string }) => l.rel),
+      ['self', 'bookmark', 'alternate'],
+    )
     assert.equal(i.links[2].type, 'application/vnd.openstack.image')
     const snap = (await req('GET', `/images/${img2}`, a.token)).body.image
     assert.equal(snap.server.id, '7ea3f6b4-2f2e-4f6b-9a54-5c9d2a7b0c11')
     assert.equal(snap['OS-DCF:diskConfig'], 'AUTO')
     assert.equal((await req('GET', '/images/no-such-image', a.token)).status, 404)
     assert.equal((await req('GET', `/images/${img2}`, b.token)).status, 404, 'private to project a')
-    assert.equal((await req('GET', `/images/${img1}`, a.token, undefined, '2.36')).status, 404, 'proxy gone at 2.36')
+    assert.equal(
+      (await req('GET', `/images/${img1}`, a.token, undefined, '2.36')).status,
+      404,
+      'proxy gone at 2.36',
+    )
   })
 
   test('list filters and paging', async () => {
     const names = async (q: string) =>
-      (await req('GET', `/images${q}`, a.token)).body.images.map((x: { name: string }) => x.name).sort()
+      ((await req('GET', `/images${q}`, a.token)).body.images as Array<{ name: string }>)
+        .map((x) => x.name)
+        .sort()
     assert.deepEqual(await names(''), ['cirros', 'snap'])
     assert.deepEqual(await names('?name=cirros'), ['cirros'])
     assert.deepEqual(await names('?type=snapshot'), ['snap'])
-    assert.deepEqual(await names('?server=http://x/servers/7ea3f6b4-2f2e-4f6b-9a54-5c9d2a7b0c11'), ['snap'])
+    assert.deepEqual(await names('?server=http://x/servers/7ea3f6b4-2f2e-4f6b-9a54-5c9d2a7b0c11'), [
+      'snap',
+    ])
     assert.deepEqual(await names('?minRam=32'), ['cirros'])
     assert.deepEqual(await names('?minDisk=1'), ['cirros'])
     // Nova hands the status filter to Glance lower-cased: Glance statuses, not Nova's.
@@ -76,23 +111,41 @@ describe('compute image proxy API', () => {
   test('metadata: show, merge, replace, item set/delete, quota', async () => {
     const m = await req('GET', `/images/${img1}/metadata`, a.token)
     assert.deepEqual(m.body, { metadata: { os_distro: 'cirros' } })
-    const merged = await req('POST', `/images/${img1}/metadata`, a.token, { metadata: { k1: 'v1' } })
+    const merged = await req('POST', `/images/${img1}/metadata`, a.token, {
+      metadata: { k1: 'v1' },
+    })
     assert.deepEqual(merged.body, { metadata: { os_distro: 'cirros', k1: 'v1' } })
-    const replaced = await req('PUT', `/images/${img1}/metadata`, a.token, { metadata: { k2: 'v2' } })
+    const replaced = await req('PUT', `/images/${img1}/metadata`, a.token, {
+      metadata: { k2: 'v2' },
+    })
     assert.deepEqual(replaced.body, { metadata: { k2: 'v2' } })
-    assert.deepEqual((await req('GET', `/images/${img1}`, a.token)).body.image.metadata, { k2: 'v2' })
+    assert.deepEqual((await req('GET', `/images/${img1}`, a.token)).body.image.metadata, {
+      k2: 'v2',
+    })
     const item = await req('PUT', `/images/${img1}/metadata/k3`, a.token, { meta: { k3: 'v3' } })
     assert.deepEqual(item.body, { meta: { k3: 'v3' } })
-    assert.deepEqual((await req('GET', `/images/${img1}/metadata/k3`, a.token)).body, { meta: { k3: 'v3' } })
-    assert.equal((await req('PUT', `/images/${img1}/metadata/k4`, a.token, { meta: { k3: 'x' } })).status, 400)
+    assert.deepEqual((await req('GET', `/images/${img1}/metadata/k3`, a.token)).body, {
+      meta: { k3: 'v3' },
+    })
+    assert.equal(
+      (await req('PUT', `/images/${img1}/metadata/k4`, a.token, { meta: { k3: 'x' } })).status,
+      400,
+    )
     assert.equal((await req('DELETE', `/images/${img1}/metadata/k3`, a.token)).status, 204)
     assert.equal((await req('GET', `/images/${img1}/metadata/k3`, a.token)).status, 404)
     assert.equal((await req('DELETE', `/images/${img1}/metadata/k3`, a.token)).status, 404)
-    assert.equal((await req('POST', `/images/${img1}/metadata`, a.token, { metadata: { 'bad/key': 'x' } })).status, 400)
+    assert.equal(
+      (await req('POST', `/images/${img1}/metadata`, a.token, { metadata: { 'bad/key': 'x' } }))
+        .status,
+      400,
+    )
     await req('PUT', `/os-quota-sets/${a.projectId}`, admin, { quota_set: { metadata_items: 1 } })
     const over = await req('POST', `/images/${img1}/metadata`, a.token, { metadata: { k5: 'v' } })
     assert.equal(over.status, 403)
-    assert.equal((await req('GET', `/images/${img1}/metadata`, a.token, undefined, '2.39')).status, 404)
+    assert.equal(
+      (await req('GET', `/images/${img1}/metadata`, a.token, undefined, '2.39')).status,
+      404,
+    )
   })
 
   test('delete', async () => {

@@ -2,7 +2,13 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { BadRequestError, NotFoundError } from '../../../common/errors.js'
 import type { ImageRecord } from '../../../db/repositories/image/rows.js'
 import type { ComputeContext } from '../compute-context.js'
-import { deleteImage, listImages, setImageProperties, showImage, type ImageFilters } from '../images-service.js'
+import {
+  deleteImage,
+  listImages,
+  setImageProperties,
+  showImage,
+  type ImageFilters,
+} from '../images-service.js'
 import { computeBase, nextLinks, resourceLinks } from './resource-links.js'
 import { nonNegativeInt, queryValue, versionNotFound } from './resource-policy.js'
 
@@ -10,7 +16,12 @@ type IdParams = { Params: { id: string } }
 type KeyParams = { Params: { id: string; key: string } }
 
 const STATUS: Record<string, string> = {
-  active: 'ACTIVE', queued: 'SAVING', saving: 'SAVING', deleted: 'DELETED', pending_delete: 'DELETED', killed: 'ERROR',
+  active: 'ACTIVE',
+  queued: 'SAVING',
+  saving: 'SAVING',
+  deleted: 'DELETED',
+  pending_delete: 'DELETED',
+  killed: 'ERROR',
 }
 const PROGRESS: Record<string, number> = { queued: 25, saving: 50, active: 100 }
 
@@ -72,7 +83,11 @@ function detail(request: FastifyRequest, i: ImageRecord): Record<string, unknown
     }
   const adc = metadata['auto_disk_config']
   if (adc !== undefined)
-    out['OS-DCF:diskConfig'] = ['1', 't', 'true', 'on', 'y', 'yes'].includes(adc.trim().toLowerCase()) ? 'AUTO' : 'MANUAL'
+    out['OS-DCF:diskConfig'] = ['1', 't', 'true', 'on', 'y', 'yes'].includes(
+      adc.trim().toLowerCase(),
+    )
+      ? 'AUTO'
+      : 'MANUAL'
   return out
 }
 
@@ -87,13 +102,15 @@ function filters(request: FastifyRequest): ImageFilters {
   let changesSince = queryValue(q['changes-since'])
   if (changesSince !== undefined) {
     const d = new Date(changesSince)
-    if (Number.isNaN(d.getTime())) throw new BadRequestError(`Invalid changes-since value: ${changesSince}`)
+    if (Number.isNaN(d.getTime()))
+      throw new BadRequestError(`Invalid changes-since value: ${changesSince}`)
     changesSince = d.toISOString()
   }
   const server = queryValue(q['server'])
   const properties: Record<string, string> = {}
   for (const [k, v] of Object.entries(q))
-    if (k.startsWith('property-') && queryValue(v) !== undefined) properties[k.slice(9)] = queryValue(v)!
+    if (k.startsWith('property-') && queryValue(v) !== undefined)
+      properties[k.slice(9)] = queryValue(v)!
   return {
     name: queryValue(q['name']),
     status: queryValue(q['status']),
@@ -123,7 +140,12 @@ export function imagesRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const items = images.map((i) =>
         isDetail ? detail(request, i) : { id: i.id, name: i.name, links: links(request, i.id) },
       )
-      const next = nextLinks(request, isDetail ? 'images/detail' : 'images', images.length, images[images.length - 1]?.id)
+      const next = nextLinks(
+        request,
+        isDetail ? 'images/detail' : 'images',
+        images.length,
+        images[images.length - 1]?.id,
+      )
       return { images: items, ...(next.length > 0 ? { images_links: next } : {}) }
     }
     app.get('/images', list(false))
@@ -169,7 +191,10 @@ export function imagesRoutes(ctx: ComputeContext): FastifyPluginAsync {
         const { id, key } = request.params
         if (!(key in request.body.meta)) throw new BadRequestError('Request body and URI mismatch')
         const image = await showImage(ctx, request.auth, id)
-        await setImageProperties(ctx, request.auth, id, { ...image.properties, ...request.body.meta })
+        await setImageProperties(ctx, request.auth, id, {
+          ...image.properties,
+          ...request.body.meta,
+        })
         return { meta: request.body.meta }
       },
     )
@@ -177,7 +202,8 @@ export function imagesRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const { id, key } = request.params
       const image = await showImage(ctx, request.auth, id)
       if (!(key in image.properties)) throw new NotFoundError('Invalid metadata key')
-      const { [key]: _gone, ...rest } = image.properties
+      const rest = { ...image.properties }
+      delete rest[key]
       await setImageProperties(ctx, request.auth, id, rest)
       return reply.status(204).send()
     })

@@ -109,7 +109,9 @@ export function keypairsRoutes(ctx: ComputeContext): FastifyPluginAsync {
           'user_id',
         ])
         reply.status(atLeast(request, 2) ? 201 : 200)
-        return { keypair: privateKey === undefined ? keypair : { private_key: privateKey, ...keypair } }
+        return {
+          keypair: privateKey === undefined ? keypair : { private_key: privateKey, ...keypair },
+        }
       },
     )
 
@@ -117,8 +119,15 @@ export function keypairsRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const row = await showKeypair(ctx, request.auth, request.params.name, userParam(request))
       return {
         keypair: pick(row, atLeast(request, 2), [
-          'name', 'public_key', 'fingerprint', 'user_id',
-          'created_at', 'deleted', 'deleted_at', 'id', 'updated_at',
+          'name',
+          'public_key',
+          'fingerprint',
+          'user_id',
+          'created_at',
+          'deleted',
+          'deleted_at',
+          'id',
+          'updated_at',
         ]),
       }
     })

@@ -8,7 +8,14 @@ import { nonNegativeInt, queryValue, requireAdmin } from './resource-policy.js'
 
 const LIVE_IN_PROGRESS = new Set(['queued', 'preparing', 'running', 'post-migrating'])
 const ALLOWED_259 = new Set([
-  'hidden', 'host', 'instance_uuid', 'source_compute', 'status', 'migration_type', 'limit', 'marker',
+  'hidden',
+  'host',
+  'instance_uuid',
+  'source_compute',
+  'status',
+  'migration_type',
+  'limit',
+  'marker',
   'changes-since',
 ])
 
@@ -50,16 +57,22 @@ export function migrationsRoutes(ctx: ComputeContext): FastifyPluginAsync {
       if (paged)
         for (const k of Object.keys(q))
           if (!ALLOWED_259.has(k))
-            throw new BadRequestError(`Invalid input for query parameters ${k}. Additional properties are not allowed`)
+            throw new BadRequestError(
+              `Invalid input for query parameters ${k}. Additional properties are not allowed`,
+            )
       let changesSince: string | undefined
       const rawSince = paged ? queryValue(q['changes-since']) : undefined
       if (rawSince !== undefined) {
         const d = new Date(rawSince)
         if (!/^\d{4}-\d{2}-\d{2}T/.test(rawSince) || Number.isNaN(d.getTime()))
-          throw new BadRequestError(`Invalid input for query parameters changes-since. Value: ${rawSince}.`)
+          throw new BadRequestError(
+            `Invalid input for query parameters changes-since. Value: ${rawSince}.`,
+          )
         changesSince = d.toISOString()
       }
-      const limit = paged ? Math.min(nonNegativeInt(q['limit'], 'limit') ?? MAX_LIMIT, MAX_LIMIT) : undefined
+      const limit = paged
+        ? Math.min(nonNegativeInt(q['limit'], 'limit') ?? MAX_LIMIT, MAX_LIMIT)
+        : undefined
       const page = limit === undefined ? undefined : { limit, marker: queryValue(q['marker']) }
       requireAdmin(request.auth, 'os_compute_api:os-migrations:index')
       const rows = await listMigrations(

@@ -16,7 +16,10 @@ describe('compute network proxies (os-networks, os-tenant-networks, os-floating-
     a = await memberOf(cloud, admin, 'np-a')
     b = await memberOf(cloud, admin, 'np-b')
     req = computeRequest(cloud)
-    const n = await cloud.request('POST', '/networking/v2.0/networks', { token: a.token, body: { network: { name: 'net-a' } } })
+    const n = await cloud.request('POST', '/networking/v2.0/networks', {
+      token: a.token,
+      body: { network: { name: 'net-a' } },
+    })
     netA = n.body.network.id
     await cloud.request('POST', '/networking/v2.0/networks', {
       token: admin,
@@ -33,7 +36,10 @@ describe('compute network proxies (os-networks, os-tenant-networks, os-floating-
       { id: netA, cidr: 'None', label: 'net-a' },
     )
     const bList = await req('GET', '/os-tenant-networks', b.token)
-    assert.ok(!bList.body.networks.some((x: { id: string }) => x.id === netA), 'project b does not see net-a')
+    assert.ok(
+      !bList.body.networks.some((x: { id: string }) => x.id === netA),
+      'project b does not see net-a',
+    )
     assert.equal((await req('GET', `/os-tenant-networks/${netA}`, b.token)).status, 404)
     const show = await req('GET', `/os-networks/${netA}`, a.token)
     assert.equal(show.body.network.label, 'net-a')

@@ -13,11 +13,39 @@ const gone = async () => {
   throw new GoneError('Gone')
 }
 
-const NOVA_NETWORK_FIELDS = ['cidr', 'netmask', 'gateway', 'broadcast', 'dns1', 'dns2', 'cidr_v6', 'gateway_v6', 'netmask_v6']
+const NOVA_NETWORK_FIELDS = [
+  'cidr',
+  'netmask',
+  'gateway',
+  'broadcast',
+  'dns1',
+  'dns2',
+  'cidr_v6',
+  'gateway_v6',
+  'netmask_v6',
+]
 const ADMIN_FIELDS = [
-  'created_at', 'updated_at', 'deleted_at', 'deleted', 'injected', 'bridge', 'vlan', 'vpn_public_address',
-  'vpn_public_port', 'vpn_private_address', 'dhcp_start', 'project_id', 'host', 'bridge_interface',
-  'multi_host', 'priority', 'rxtx_base', 'mtu', 'dhcp_server', 'enable_dhcp', 'share_address',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'deleted',
+  'injected',
+  'bridge',
+  'vlan',
+  'vpn_public_address',
+  'vpn_public_port',
+  'vpn_private_address',
+  'dhcp_start',
+  'project_id',
+  'host',
+  'bridge_interface',
+  'multi_host',
+  'priority',
+  'rxtx_base',
+  'mtu',
+  'dhcp_server',
+  'enable_dhcp',
+  'share_address',
 ]
 
 /** os-networks view over Neutron: id and label, every nova-network field null. */
@@ -43,7 +71,8 @@ export function networksProxyRoutes(ctx: ComputeContext): FastifyPluginAsync {
       try {
         return await showNetworkRecord(ctx.network, request.auth, id)
       } catch (err) {
-        if (err instanceof CloudError && err.status === 404) throw new NotFoundError('Network not found')
+        if (err instanceof CloudError && err.status === 404)
+          throw new NotFoundError('Network not found')
         throw err
       }
     }

@@ -5,9 +5,21 @@ import { createTestCloud, type TestCloud } from '../../identity/testing.js'
 import { computeRequest, memberOf, type Member } from './resource-test-fixtures.js'
 
 const V21_KEYS = [
-  'cores', 'fixed_ips', 'floating_ips', 'id', 'injected_file_content_bytes',
-  'injected_file_path_bytes', 'injected_files', 'instances', 'key_pairs', 'metadata_items',
-  'ram', 'security_group_rules', 'security_groups', 'server_group_members', 'server_groups',
+  'cores',
+  'fixed_ips',
+  'floating_ips',
+  'id',
+  'injected_file_content_bytes',
+  'injected_file_path_bytes',
+  'injected_files',
+  'instances',
+  'key_pairs',
+  'metadata_items',
+  'ram',
+  'security_group_rules',
+  'security_groups',
+  'server_group_members',
+  'server_groups',
 ]
 
 describe('compute quota sets, quota classes and limits', () => {
@@ -31,16 +43,54 @@ describe('compute quota sets, quota classes and limits', () => {
     await cloud.database.db
       .insertInto('instances')
       .values({
-        uuid: newUuid(), project_id: a.projectId, user_id: a.userId, display_name: 'vm',
-        display_description: null, hostname: 'vm', host: null, node: null, availability_zone: null,
-        vm_state: 'active', task_state: null, power_state: 1,
-        flavor: JSON.stringify({ id: 'x', name: 'x', vcpus, memoryMb: ram, rootGb: 1, ephemeralGb: 0, swapMb: 0, extraSpecs: {} }),
-        old_flavor: null, new_flavor: null, image_ref: '', key_name: null, key_data: null,
-        user_data: null, config_drive: '', metadata: '{}', system_metadata: '{}',
-        access_ip_v4: null, access_ip_v6: null, locked: 0, locked_by: null, locked_reason: null,
-        launch_index: 0, reservation_id: 'r-1', request_spec: '{}', fault: null, progress: 0,
-        root_device_name: null, launched_at: now, terminated_at: null, created_at: now,
-        updated_at: now, deleted_at: null, deleted: 0,
+        uuid: newUuid(),
+        project_id: a.projectId,
+        user_id: a.userId,
+        display_name: 'vm',
+        display_description: null,
+        hostname: 'vm',
+        host: null,
+        node: null,
+        availability_zone: null,
+        vm_state: 'active',
+        task_state: null,
+        power_state: 1,
+        flavor: JSON.stringify({
+          id: 'x',
+          name: 'x',
+          vcpus,
+          memoryMb: ram,
+          rootGb: 1,
+          ephemeralGb: 0,
+          swapMb: 0,
+          extraSpecs: {},
+        }),
+        old_flavor: null,
+        new_flavor: null,
+        image_ref: '',
+        key_name: null,
+        key_data: null,
+        user_data: null,
+        config_drive: '',
+        metadata: '{}',
+        system_metadata: '{}',
+        access_ip_v4: null,
+        access_ip_v6: null,
+        locked: 0,
+        locked_by: null,
+        locked_reason: null,
+        launch_index: 0,
+        reservation_id: 'r-1',
+        request_spec: '{}',
+        fault: null,
+        progress: 0,
+        root_device_name: null,
+        launched_at: now,
+        terminated_at: null,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+        deleted: 0,
       })
       .execute()
   }
@@ -55,9 +105,22 @@ describe('compute quota sets, quota classes and limits', () => {
     const v236 = await req('GET', `/os-quota-sets/${a.projectId}`, a.token, undefined, '2.36')
     assert.equal('floating_ips' in v236.body.quota_set, false)
     assert.equal('injected_files' in v236.body.quota_set, true)
-    const v257 = await req('GET', `/os-quota-sets/${a.projectId}/defaults`, a.token, undefined, '2.57')
+    const v257 = await req(
+      'GET',
+      `/os-quota-sets/${a.projectId}/defaults`,
+      a.token,
+      undefined,
+      '2.57',
+    )
     assert.deepEqual(Object.keys(v257.body.quota_set).sort(), [
-      'cores', 'id', 'instances', 'key_pairs', 'metadata_items', 'ram', 'server_group_members', 'server_groups',
+      'cores',
+      'id',
+      'instances',
+      'key_pairs',
+      'metadata_items',
+      'ram',
+      'server_group_members',
+      'server_groups',
     ])
     assert.equal((await req('GET', `/os-quota-sets/${b.projectId}`, a.token)).status, 403)
     assert.equal((await req('GET', '/os-quota-sets/no-such-project', admin)).status, 400)
@@ -66,14 +129,20 @@ describe('compute quota sets, quota classes and limits', () => {
   test('update is admin-only, checks usage unless forced; delete resets', async () => {
     await seedInstance(4, 1024)
     await seedInstance(2, 512)
-    const denied = await req('PUT', `/os-quota-sets/${a.projectId}`, a.token, { quota_set: { cores: 50 } })
+    const denied = await req('PUT', `/os-quota-sets/${a.projectId}`, a.token, {
+      quota_set: { cores: 50 },
+    })
     assert.equal(denied.status, 403)
-    const u = await req('PUT', `/os-quota-sets/${a.projectId}`, admin, { quota_set: { cores: 50, ram: '4096' } })
+    const u = await req('PUT', `/os-quota-sets/${a.projectId}`, admin, {
+      quota_set: { cores: 50, ram: '4096' },
+    })
     assert.equal(u.status, 200)
     assert.equal(u.body.quota_set.cores, 50)
     assert.equal(u.body.quota_set.ram, 4096)
     assert.equal('id' in u.body.quota_set, false, 'update answers without id')
-    const below = await req('PUT', `/os-quota-sets/${a.projectId}`, admin, { quota_set: { cores: 5 } })
+    const below = await req('PUT', `/os-quota-sets/${a.projectId}`, admin, {
+      quota_set: { cores: 5 },
+    })
     assert.equal(below.status, 400)
     assert.equal(
       below.body.badRequest.message,
@@ -90,7 +159,13 @@ describe('compute quota sets, quota classes and limits', () => {
         400,
         JSON.stringify(bad),
       )
-    const gone236 = await req('PUT', `/os-quota-sets/${a.projectId}`, admin, { quota_set: { floating_ips: 1 } }, '2.36')
+    const gone236 = await req(
+      'PUT',
+      `/os-quota-sets/${a.projectId}`,
+      admin,
+      { quota_set: { floating_ips: 1 } },
+      '2.36',
+    )
     assert.equal(gone236.status, 400)
 
     const d = await req('GET', `/os-quota-sets/${a.projectId}/detail`, a.token)
@@ -126,7 +201,9 @@ describe('compute quota sets, quota classes and limits', () => {
       quota_set: { instances: 9 },
     })
     assert.equal(tooMuch.status, 400)
-    const belowUsers = await req('PUT', `/os-quota-sets/${b.projectId}`, admin, { quota_set: { instances: 2 } })
+    const belowUsers = await req('PUT', `/os-quota-sets/${b.projectId}`, admin, {
+      quota_set: { instances: 2 },
+    })
     assert.equal(belowUsers.status, 400)
     await req('DELETE', `/os-quota-sets/${b.projectId}?user_id=${b.userId}`, admin)
     const reset = await req('GET', `/os-quota-sets/${b.projectId}?user_id=${b.userId}`, b.token)
@@ -142,7 +219,9 @@ describe('compute quota sets, quota classes and limits', () => {
     const v250 = await req('GET', '/os-quota-class-sets/default', admin, undefined, '2.50')
     assert.equal(v250.body.quota_class_set.server_groups, 10)
     assert.equal('floating_ips' in v250.body.quota_class_set, false)
-    const u = await req('PUT', '/os-quota-class-sets/default', admin, { quota_class_set: { metadata_items: 200 } })
+    const u = await req('PUT', '/os-quota-class-sets/default', admin, {
+      quota_class_set: { metadata_items: 200 },
+    })
     assert.equal(u.status, 200)
     assert.equal(u.body.quota_class_set.metadata_items, 200)
     assert.equal('id' in u.body.quota_class_set, false)
@@ -150,7 +229,9 @@ describe('compute quota sets, quota classes and limits', () => {
     assert.equal(defaults.body.quota_set.metadata_items, 200)
     const lim = await req('GET', '/limits', b.token)
     assert.equal(lim.body.limits.absolute.maxServerMeta, 200)
-    await req('PUT', '/os-quota-class-sets/default', admin, { quota_class_set: { metadata_items: 128 } })
+    await req('PUT', '/os-quota-class-sets/default', admin, {
+      quota_class_set: { metadata_items: 128 },
+    })
   })
 
   test('limits: Nova absolute names per microversion, rate empty, tenant_id for admins', async () => {
@@ -158,17 +239,39 @@ describe('compute quota sets, quota classes and limits', () => {
     assert.equal(l.status, 200)
     assert.deepEqual(l.body.limits.rate, [])
     assert.deepEqual(Object.keys(l.body.limits.absolute).sort(), [
-      'maxImageMeta', 'maxPersonality', 'maxPersonalitySize', 'maxSecurityGroupRules',
-      'maxSecurityGroups', 'maxServerGroupMembers', 'maxServerGroups', 'maxServerMeta',
-      'maxTotalCores', 'maxTotalFloatingIps', 'maxTotalInstances', 'maxTotalKeypairs',
-      'maxTotalRAMSize', 'totalCoresUsed', 'totalFloatingIpsUsed', 'totalInstancesUsed',
-      'totalRAMUsed', 'totalSecurityGroupsUsed', 'totalServerGroupsUsed',
+      'maxImageMeta',
+      'maxPersonality',
+      'maxPersonalitySize',
+      'maxSecurityGroupRules',
+      'maxSecurityGroups',
+      'maxServerGroupMembers',
+      'maxServerGroups',
+      'maxServerMeta',
+      'maxTotalCores',
+      'maxTotalFloatingIps',
+      'maxTotalInstances',
+      'maxTotalKeypairs',
+      'maxTotalRAMSize',
+      'totalCoresUsed',
+      'totalFloatingIpsUsed',
+      'totalInstancesUsed',
+      'totalRAMUsed',
+      'totalSecurityGroupsUsed',
+      'totalServerGroupsUsed',
     ])
     const l257 = await req('GET', '/limits', b.token, undefined, '2.57')
     assert.deepEqual(Object.keys(l257.body.limits.absolute).sort(), [
-      'maxServerGroupMembers', 'maxServerGroups', 'maxServerMeta', 'maxTotalCores',
-      'maxTotalInstances', 'maxTotalKeypairs', 'maxTotalRAMSize', 'totalCoresUsed',
-      'totalInstancesUsed', 'totalRAMUsed', 'totalServerGroupsUsed',
+      'maxServerGroupMembers',
+      'maxServerGroups',
+      'maxServerMeta',
+      'maxTotalCores',
+      'maxTotalInstances',
+      'maxTotalKeypairs',
+      'maxTotalRAMSize',
+      'totalCoresUsed',
+      'totalInstancesUsed',
+      'totalRAMUsed',
+      'totalServerGroupsUsed',
     ])
     const l239 = await req('GET', '/limits', b.token, undefined, '2.39')
     assert.equal('maxImageMeta' in l239.body.limits.absolute, false)

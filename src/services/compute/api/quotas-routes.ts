@@ -24,7 +24,12 @@ import { queryValue, requireAdmin } from './resource-policy.js'
 
 type IdParams = { Params: { id: string } }
 
-const quotaValue = { type: ['integer', 'string'], pattern: '^-?[0-9]+$', minimum: -1, maximum: 0x7fffffff }
+const quotaValue = {
+  type: ['integer', 'string'],
+  pattern: '^-?[0-9]+$',
+  minimum: -1,
+  maximum: 0x7fffffff,
+}
 
 /** Body schema: every resource Nova ever accepted; the handler narrows by microversion. */
 function quotaBody(wrapper: string, extra: Record<string, unknown>) {
@@ -42,7 +47,10 @@ function quotaBody(wrapper: string, extra: Record<string, unknown>) {
 const quotaSetBody = quotaBody('quota_set', { force: booleanSchema })
 const quotaClassBody = quotaBody('quota_class_set', {})
 
-function pickVisible<T>(values: Record<QuotaResource, T>, shown: QuotaResource[]): Record<string, T> {
+function pickVisible<T>(
+  values: Record<QuotaResource, T>,
+  shown: QuotaResource[],
+): Record<string, T> {
   const out: Record<string, T> = {}
   for (const r of shown) out[r] = values[r]
   return out
@@ -64,7 +72,8 @@ function parseUpdate(
   for (const [k, v] of Object.entries(body)) {
     if (k === 'force') continue
     if (k === 'networks') {
-      if (request.computeMicroversion < 36) throw new BadRequestError('The networks quota has been removed')
+      if (request.computeMicroversion < 36)
+        throw new BadRequestError('The networks quota has been removed')
       throw unexpected(field, k)
     }
     if (!isQuotaResource(k) || !shown.includes(k)) throw unexpected(field, k)
@@ -84,7 +93,9 @@ function unexpected(field: string, key: string): BadRequestError {
 
 function checkRead(request: FastifyRequest, projectId: string, action: string): void {
   if (!canReadProject(request.auth, projectId))
-    throw new ForbiddenError(`Policy doesn't allow os_compute_api:os-quota-sets:${action} to be performed.`)
+    throw new ForbiddenError(
+      `Policy doesn't allow os_compute_api:os-quota-sets:${action} to be performed.`,
+    )
 }
 
 /** Nova's os-quota-sets (show, defaults, detail, update, delete) and os-quota-class-sets. */
@@ -102,7 +113,9 @@ export function quotasRoutes(ctx: ComputeContext): FastifyPluginAsync {
     app.get<IdParams>('/os-quota-sets/:id/defaults', async (request) => {
       await verifyProject(ctx, request.params.id)
       const shown = visibleResources(request.computeMicroversion)
-      return { quota_set: { id: request.params.id, ...pickVisible(await defaultLimits(ctx), shown) } }
+      return {
+        quota_set: { id: request.params.id, ...pickVisible(await defaultLimits(ctx), shown) },
+      }
     })
 
     app.get<IdParams>('/os-quota-sets/:id/detail', async (request) => {
@@ -124,7 +137,8 @@ export function quotasRoutes(ctx: ComputeContext): FastifyPluginAsync {
         const values = parseUpdate(request, body, shown, 'quota_set')
         requireAdmin(request.auth, 'os_compute_api:os-quota-sets:update')
         await verifyProject(ctx, projectId)
-        const force = body['force'] === undefined ? false : parseBool(body['force'] as string, 'force')
+        const force =
+          body['force'] === undefined ? false : parseBool(body['force'] as string, 'force')
         const limits = await updateQuotas(ctx, projectId, userIdOf(request), values, force)
         return { quota_set: pickVisible(limits, shown) }
       },
@@ -139,7 +153,9 @@ export function quotasRoutes(ctx: ComputeContext): FastifyPluginAsync {
     app.get<IdParams>('/os-quota-class-sets/:id', async (request) => {
       requireAdmin(request.auth, 'os_compute_api:os-quota-class-sets:show')
       const limits = await classLimits(ctx, request.params.id)
-      return { quota_class_set: { id: request.params.id, ...pickVisible(limits, classResources(request)) } }
+      return {
+        quota_class_set: { id: request.params.id, ...pickVisible(limits, classResources(request)) },
+      }
     })
 
     app.put<IdParams & { Body: { quota_class_set: Record<string, unknown> } }>(
@@ -150,7 +166,9 @@ export function quotasRoutes(ctx: ComputeContext): FastifyPluginAsync {
         const values = parseUpdate(request, request.body.quota_class_set, shown, 'quota_class_set')
         requireAdmin(request.auth, 'os_compute_api:os-quota-class-sets:update')
         if (request.params.id.length > 255)
-          throw new BadRequestError('Invalid input received: quota_class_name has more than 255 characters.')
+          throw new BadRequestError(
+            'Invalid input received: quota_class_name has more than 255 characters.',
+          )
         const limits = await updateClassLimits(ctx, request.params.id, values)
         return { quota_class_set: pickVisible(limits, shown) }
       },

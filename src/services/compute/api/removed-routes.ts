@@ -9,8 +9,15 @@ export class GoneError extends CloudError {
 
 /** nova-network, cells v1, cloudpipe and friends: removed from Nova, they answer 410. */
 const GONE = [
-  'os-agents', 'os-cells', 'os-certificates', 'os-cloudpipe', 'os-fixed-ips', 'os-floating-ip-dns',
-  'os-floating-ips-bulk', 'os-fping', 'os-security-group-default-rules',
+  'os-agents',
+  'os-cells',
+  'os-certificates',
+  'os-cloudpipe',
+  'os-fixed-ips',
+  'os-floating-ip-dns',
+  'os-floating-ips-bulk',
+  'os-fping',
+  'os-security-group-default-rules',
 ]
 
 /**

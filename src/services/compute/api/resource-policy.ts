@@ -21,11 +21,10 @@ export function versionNotFound(): never {
 /** Nova's integer query parameter check (utils.validate_integer, min 0). */
 export function nonNegativeInt(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined
-  const v = Array.isArray(value) ? value[value.length - 1] : value
+  const v: unknown = Array.isArray(value) ? (value as unknown[])[value.length - 1] : value
   const s = String(v)
   if (!/^\s*[0-9]+\s*$/.test(s)) {
-    if (/^\s*-[0-9]+\s*$/.test(s))
-      throw new BadRequestError(`${name} must be >= 0`)
+    if (/^\s*-[0-9]+\s*$/.test(s)) throw new BadRequestError(`${name} must be >= 0`)
     throw new BadRequestError(`${name} must be an integer`)
   }
   return Number(s)
@@ -34,6 +33,6 @@ export function nonNegativeInt(value: unknown, name: string): number | undefined
 /** The last value of a query parameter that may repeat. */
 export function queryValue(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined
-  const v = Array.isArray(value) ? value[value.length - 1] : value
+  const v: unknown = Array.isArray(value) ? (value as unknown[])[value.length - 1] : value
   return String(v)
 }

@@ -48,6 +48,7 @@ export function resourceRoutes(ctx: ComputeContext): FastifyPluginAsync {
       securityGroupsProxyRoutes(ctx),
       floatingIpsProxyRoutes(ctx),
       removedRoutes(),
-    ]) await app.register(plugin)
+    ])
+      await app.register(plugin)
   }
 }

@@ -43,7 +43,12 @@ export function computeRequest(cloud: TestCloud) {
 export async function seedService(
   cloud: TestCloud,
   host: string,
-  opts: { binary?: string; disabled?: boolean; lastSeen?: string | null; forcedDown?: boolean } = {},
+  opts: {
+    binary?: string
+    disabled?: boolean
+    lastSeen?: string | null
+    forcedDown?: boolean
+  } = {},
 ): Promise<{ id: number; uuid: string }> {
   const now = new Date().toISOString()
   const uuid = crypto.randomUUID()
@@ -76,7 +81,15 @@ export async function seedService(
 export async function seedNode(
   cloud: TestCloud,
   host: string,
-  extra: Partial<{ vcpus: number; vcpus_used: number; memory_mb: number; memory_mb_used: number; local_gb: number; local_gb_used: number; running_vms: number }> = {},
+  extra: Partial<{
+    vcpus: number
+    vcpus_used: number
+    memory_mb: number
+    memory_mb_used: number
+    local_gb: number
+    local_gb_used: number
+    running_vms: number
+  }> = {},
 ): Promise<{ id: number; uuid: string }> {
   const now = new Date().toISOString()
   const uuid = crypto.randomUUID()

@@ -53,17 +53,27 @@ function proxyRoutes(ctx: ComputeContext): FastifyPluginAsync {
       if (request.computeMicroversion > 35) versionNotFound()
     })
     app.get('/os-security-groups', async (request) => {
-      const all = queryValue((request.query as Record<string, unknown>)['all_tenants']) !== undefined
+      const all =
+        queryValue((request.query as Record<string, unknown>)['all_tenants']) !== undefined
       return { security_groups: limited(request, await listGroups(ctx, request.auth, all)) }
     })
     app.get<IdParams>('/os-security-groups/:id', async (request) => ({
       security_group: await showGroup(ctx, request.auth, request.params.id),
     }))
     app.post('/os-security-groups', async (request) => ({
-      security_group: await createGroup(ctx, request.auth, fromBody(request.body, 'security_group')),
+      security_group: await createGroup(
+        ctx,
+        request.auth,
+        fromBody(request.body, 'security_group'),
+      ),
     }))
     app.put<IdParams>('/os-security-groups/:id', async (request) => ({
-      security_group: await updateGroup(ctx, request.auth, request.params.id, fromBody(request.body, 'security_group')),
+      security_group: await updateGroup(
+        ctx,
+        request.auth,
+        request.params.id,
+        fromBody(request.body, 'security_group'),
+      ),
     }))
     app.delete<IdParams>('/os-security-groups/:id', async (request, reply) => {
       await deleteGroup(ctx, request.auth, request.params.id)

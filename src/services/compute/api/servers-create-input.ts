@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox'
 import { BadRequestError } from '../../../common/errors.js'
 import { generatePassword } from '../actions/password.js'
+import type { DiskConfig } from '../disk-config.js'
 import type { BdmRequest, CreateServerRequest } from '../servers-create-types.js'
 import type { RequestedNetworks } from '../rpc.js'
 import {
@@ -238,6 +239,9 @@ export function parseCreateBody(body: Body, mv: number): CreateServerRequest {
     autoRequested: s.networks === 'auto',
     accessIPv4: s.accessIPv4 ?? null,
     accessIPv6: s.accessIPv6 ?? null,
+    ...(s['OS-DCF:diskConfig'] !== undefined
+      ? { diskConfig: s['OS-DCF:diskConfig'] as DiskConfig }
+      : {}),
     ...(s.availability_zone !== undefined ? { availabilityZone: s.availability_zone } : {}),
     bdms,
     configDrive: boolish(s.config_drive),

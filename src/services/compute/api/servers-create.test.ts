@@ -178,6 +178,53 @@ describe('POST /servers', () => {
     }
   })
 
+  test('a private flavor is a 400 FlavorNotFound until the project is granted access', async () => {
+    // Tempest test_create_server_with_non_public_flavor sends is_public as the string "False".
+    const f = await req('POST', '/flavors', admin, {
+      flavor: {
+        name: 'priv-create',
+        ram: 64,
+        vcpus: 1,
+        disk: 1,
+        'os-flavor-access:is_public': 'False',
+      },
+    })
+    assert.equal(f.status, 200, JSON.stringify(f.body))
+    const flavorId = f.body.flavor.id as string
+    assert.equal(f.body.flavor['os-flavor-access:is_public'], false)
+    const refused = await req(
+      'POST',
+      '/servers',
+      a.token,
+      body({ name: 'vm-priv', flavorRef: flavorId }),
+    )
+    assert.equal(refused.status, 400, JSON.stringify(refused.body))
+    assert.equal(refused.body.badRequest.message, `Flavor ${flavorId} could not be found.`)
+    const none = await cloud.database.db
+      .selectFrom('instances')
+      .select('uuid')
+      .where('display_name', '=', 'vm-priv')
+      .execute()
+    assert.deepEqual(none, [], 'nothing was created')
+    const grant = await req('POST', `/flavors/${flavorId}/action`, admin, {
+      addTenantAccess: { tenant: a.projectId },
+    })
+    assert.equal(grant.status, 200, JSON.stringify(grant.body))
+    const ok = await req('POST', '/servers', a.token, body({ flavorRef: flavorId }))
+    assert.equal(ok.status, 202, JSON.stringify(ok.body))
+    // Admins may use any flavor (Nova reads flavors with an admin context for them).
+    const byAdmin = await req(
+      'POST',
+      '/servers',
+      admin,
+      {
+        server: { name: 'adm', imageRef: image, flavorRef: flavorId, networks: 'none' },
+      },
+      '2.37',
+    )
+    assert.equal(byAdmin.status, 202, JSON.stringify(byAdmin.body))
+  })
+
   test('image not active, image needing more RAM or disk than the flavor', async () => {
     const queued = await queuedImage(cloud, a.token)
     const r = await req('POST', '/servers', a.token, body({ imageRef: queued }))

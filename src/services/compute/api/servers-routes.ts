@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { isAdmin } from '../../../common/auth-context.js'
 import type { ComputeContext } from '../compute-context.js'
 import { serverBasicView, serverDetailView, serverLinks, serverUpdateView } from '../server-view.js'
+import type { DiskConfig } from '../disk-config.js'
 import { createServers } from '../servers-create.js'
 import { deleteServer } from '../servers-delete.js'
 import { listServers, type ServerPage } from '../servers-list.js'
@@ -59,7 +60,7 @@ export function serversRoutes(ctx: ComputeContext): FastifyPluginAsync {
           server: {
             id,
             links,
-            'OS-DCF:diskConfig': 'MANUAL',
+            'OS-DCF:diskConfig': result.diskConfig,
             // Nova echoes the requested groups (the ports do not exist yet).
             security_groups: request.body.server.security_groups ?? [{ name: 'default' }],
             adminPass: req.adminPass,
@@ -108,6 +109,9 @@ export function serversRoutes(ctx: ComputeContext): FastifyPluginAsync {
           ...(s.description !== undefined ? { description: s.description } : {}),
           ...(s.accessIPv4 !== undefined ? { accessIPv4: s.accessIPv4 } : {}),
           ...(s.accessIPv6 !== undefined ? { accessIPv6: s.accessIPv6 } : {}),
+          ...(s['OS-DCF:diskConfig'] !== undefined
+            ? { diskConfig: s['OS-DCF:diskConfig'] as DiskConfig }
+            : {}),
         })
         const o = viewOptions(ctx, mv, isAdmin(request.auth))
         const data = await loadServerViewData(ctx, [row], o)

@@ -15,8 +15,17 @@ import { atLeast } from './microversion.js'
 import { queryValue, requireAdmin } from './resource-policy.js'
 
 type IdParams = { Params: { id: string } }
-type LegacyBody = { host: string; binary: string; disabled_reason?: string; forced_down?: boolean | string }
-type UuidBody = { status?: 'enabled' | 'disabled'; disabled_reason?: string; forced_down?: boolean | string }
+type LegacyBody = {
+  host: string
+  binary: string
+  disabled_reason?: string
+  forced_down?: boolean | string
+}
+type UuidBody = {
+  status?: 'enabled' | 'disabled'
+  disabled_reason?: string
+  forced_down?: boolean | string
+}
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
 const reason = { type: 'string', minLength: 1, maxLength: 255 }
@@ -34,7 +43,12 @@ const updateBody = {
   additionalProperties: false,
 }
 
-function detail(ctx: ComputeContext, request: FastifyRequest, s: ZonedService, forcedDown: boolean) {
+function detail(
+  ctx: ComputeContext,
+  request: FastifyRequest,
+  s: ZonedService,
+  forcedDown: boolean,
+) {
   return {
     binary: s.binary,
     host: s.host,
@@ -60,7 +74,9 @@ async function legacyUpdate(ctx: ComputeContext, request: FastifyRequest, action
   if ('status' in body) throw unexpected('status')
   if (!atLeast(request, 11) && 'forced_down' in body) throw unexpected('forced_down')
   if (typeof body.host !== 'string' || typeof body.binary !== 'string')
-    throw new BadRequestError("Invalid input for field/attribute body. 'host' and 'binary' are required properties")
+    throw new BadRequestError(
+      "Invalid input for field/attribute body. 'host' and 'binary' are required properties",
+    )
   const { host, binary } = body
   let changes: ServiceChanges
   let answer: Record<string, unknown>
@@ -74,7 +90,8 @@ async function legacyUpdate(ctx: ComputeContext, request: FastifyRequest, action
       answer = { host, binary, status: 'disabled' }
       break
     case 'disable-log-reason':
-      if (body.disabled_reason === undefined) throw new BadRequestError('Missing disabled reason field')
+      if (body.disabled_reason === undefined)
+        throw new BadRequestError('Missing disabled reason field')
       changes = { disabled: true, disabled_reason: body.disabled_reason }
       answer = { host, binary, status: 'disabled', disabled_reason: body.disabled_reason }
       break
@@ -107,9 +124,12 @@ async function uuidUpdate(ctx: ComputeContext, request: FastifyRequest, id: stri
     changes.disabled = true
     changes.disabled_reason = body.disabled_reason ?? null
   }
-  if (body.forced_down !== undefined) changes.forced_down = parseBool(body.forced_down, 'forced_down')
+  if (body.forced_down !== undefined)
+    changes.forced_down = parseBool(body.forced_down, 'forced_down')
   if (Object.keys(changes).length === 0)
-    throw new BadRequestError("No updates were requested. Fields 'status' or 'forced_down' should be specified.")
+    throw new BadRequestError(
+      "No updates were requested. Fields 'status' or 'forced_down' should be specified.",
+    )
   return { service: detail(ctx, request, await updateByUuid(ctx, id, changes), true) }
 }
 

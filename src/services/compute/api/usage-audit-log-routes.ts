@@ -57,8 +57,11 @@ export function usageAuditLogRoutes(ctx: ComputeContext): FastifyPluginAsync {
       requireAdmin(request.auth, 'os_compute_api:os-instance-usage-audit-log:show')
       const id = request.params.id
       const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?$/.exec(id)
-      const before = m ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? '').slice(0, 4)}Z`) : undefined
-      if (!before || Number.isNaN(before.getTime())) throw new BadRequestError(`Invalid timestamp for date ${id}`)
+      const before = m
+        ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? '').slice(0, 4)}Z`)
+        : undefined
+      if (!before || Number.isNaN(before.getTime()))
+        throw new BadRequestError(`Invalid timestamp for date ${id}`)
       return { instance_usage_audit_log: await auditLog(ctx, before) }
     })
   }

@@ -22,7 +22,9 @@ function period(request: FastifyRequest) {
     start,
     stop,
     detailed: queryValue(q['detailed']) === '1',
-    limit: paged ? Math.min(nonNegativeInt(q['limit'], 'limit') ?? MAX_LIMIT, MAX_LIMIT) : MAX_LIMIT,
+    limit: paged
+      ? Math.min(nonNegativeInt(q['limit'], 'limit') ?? MAX_LIMIT, MAX_LIMIT)
+      : MAX_LIMIT,
     marker: paged ? queryValue(q['marker']) : undefined,
     paged,
   }
@@ -33,13 +35,19 @@ export function usageRoutes(ctx: ComputeContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/os-simple-tenant-usage', async (request) => {
       // `/os-simple-tenant-usage/` is a show with an empty tenant id: Nova answers 404.
-      if (request.url.split('?')[0]!.endsWith('/')) throw new NotFoundError('The resource could not be found.')
+      if (request.url.split('?')[0]!.endsWith('/'))
+        throw new NotFoundError('The resource could not be found.')
       requireAdmin(request.auth, 'os_compute_api:os-simple-tenant-usage:list')
       const p = period(request)
       const { usages, servers } = await tenantUsages(ctx, p, p)
       const body: Record<string, unknown> = { tenant_usages: usages }
       if (p.paged) {
-        const links = nextLinks(request, 'os-simple-tenant-usage', servers.length, servers[servers.length - 1]?.instance_id)
+        const links = nextLinks(
+          request,
+          'os-simple-tenant-usage',
+          servers.length,
+          servers[servers.length - 1]?.instance_id,
+        )
         if (links.length > 0) body['tenant_usages_links'] = links
       }
       return body
@@ -51,7 +59,12 @@ export function usageRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const { usages, servers } = await tenantUsages(ctx, p, { ...p, tenantId, detailed: true })
       const body: Record<string, unknown> = { tenant_usage: usages[0] ?? {} }
       if (p.paged) {
-        const links = nextLinks(request, `os-simple-tenant-usage/${tenantId}`, servers.length, servers[servers.length - 1]?.instance_id)
+        const links = nextLinks(
+          request,
+          `os-simple-tenant-usage/${tenantId}`,
+          servers.length,
+          servers[servers.length - 1]?.instance_id,
+        )
         if (links.length > 0) body['tenant_usage_links'] = links
       }
       return body

@@ -33,7 +33,10 @@ describe('compute version documents and extensions', () => {
       const doc = await cloud.request('GET', self)
       assert.equal(doc.status, 200, self)
       assert.equal(doc.body.version.id, v.id)
-      assert.deepEqual(doc.body.version.links.filter((l: { rel: string }) => l.rel === 'self'), v.links)
+      assert.deepEqual(
+        doc.body.version.links.filter((l: { rel: string }) => l.rel === 'self'),
+        v.links,
+      )
       assert.equal(doc.body.version['media-types'][0].base, 'application/json')
     }
     const noSlash = await cloud.request('GET', '/compute/v2.1')
@@ -45,18 +48,43 @@ describe('compute version documents and extensions', () => {
     assert.equal(l.status, 200)
     assert.ok(l.body.extensions.length > 50)
     const aliases = l.body.extensions.map((e: { alias: string }) => e.alias)
-    for (const a of ['os-keypairs', 'os-availability-zone', 'os-quota-sets', 'os-services', 'OS-EXT-AZ'])
+    for (const a of [
+      'os-keypairs',
+      'os-availability-zone',
+      'os-quota-sets',
+      'os-services',
+      'OS-EXT-AZ',
+    ])
       assert.ok(aliases.includes(a), a)
     const e = await cloud.request('GET', '/compute/v2.1/extensions/os-keypairs', { token: admin })
-    assert.deepEqual(Object.keys(e.body.extension).sort(), ['alias', 'description', 'links', 'name', 'namespace', 'updated'])
+    assert.deepEqual(Object.keys(e.body.extension).sort(), [
+      'alias',
+      'description',
+      'links',
+      'name',
+      'namespace',
+      'updated',
+    ])
     assert.equal(e.body.extension.name, 'Keypairs')
-    assert.equal((await cloud.request('GET', '/compute/v2.1/extensions/nope', { token: admin })).status, 404)
+    assert.equal(
+      (await cloud.request('GET', '/compute/v2.1/extensions/nope', { token: admin })).status,
+      404,
+    )
     assert.equal((await cloud.request('GET', '/compute/v2.1/extensions')).status, 401)
   })
 
   test('removed APIs answer 410, proxies Nubis lacks 501', async () => {
-    for (const url of ['/os-agents', '/os-cells/capacities', '/os-fping/x', '/os-fixed-ips/10.0.0.1'])
-      assert.equal((await cloud.request('GET', `/compute/v2.1${url}`, { token: admin })).status, 410, url)
+    for (const url of [
+      '/os-agents',
+      '/os-cells/capacities',
+      '/os-fping/x',
+      '/os-fixed-ips/10.0.0.1',
+    ])
+      assert.equal(
+        (await cloud.request('GET', `/compute/v2.1${url}`, { token: admin })).status,
+        410,
+        url,
+      )
     const v = await cloud.request('GET', '/compute/v2.1/os-volumes', { token: admin })
     assert.equal(v.status, 501)
     assert.equal(v.body.notImplemented.code, 501)

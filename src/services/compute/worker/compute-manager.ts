@@ -34,6 +34,8 @@ export class ComputeManager {
   readonly #conductor: BusConductorClient
   readonly #bus: Bus
   readonly #timers: NodeJS.Timeout[] = []
+  /** Periodic and event-driven work under way; close() waits for it. */
+  readonly #busy = new Set<Promise<unknown>>()
   #sub: Subscription | undefined
   #report: Promise<void> | undefined
   #reportAgain = false
@@ -86,19 +88,23 @@ export class ComputeManager {
 
   /** Reports the node now; calls during a report coalesce into one more report after it. */
   reportResources(): Promise<void> {
-    if (this.#report) {
-      this.#reportAgain = true
-      return this.#report
-    }
-    this.#report = (async () => {
-      do {
-        this.#reportAgain = false
-        await this.#tick('resource report', async () =>
-          this.#conductor.reportNode(await this.ctx.driver.getAvailableResource(this.ctx.nodename)),
-        )
-      } while (this.#reportAgain && !this.#closed)
-    })().finally(() => (this.#report = undefined))
+    if (this.#closed) return Promise.resolve()
+    this.#reportAgain = true
+    this.#report ??= this.#reportLoop()
     return this.#report
+  }
+
+  async #reportLoop(): Promise<void> {
+    // NOTE: first let reportResources() store this promise, which the end of the loop clears.
+    await Promise.resolve()
+    while (this.#reportAgain && !this.#closed) {
+      this.#reportAgain = false
+      await this.#tick('resource report', async () =>
+        this.#conductor.reportNode(await this.ctx.driver.getAvailableResource(this.ctx.nodename)),
+      )
+    }
+    // Cleared in the same turn as the last check, so no request falls between them.
+    this.#report = undefined
   }
 
   async syncPowerStates(): Promise<void> {
@@ -107,14 +113,29 @@ export class ComputeManager {
 
   /** A driver event about an instance the database puts on this node. */
   async onInstanceChanged(inst: InstanceRecord, info: InstanceInfo): Promise<void> {
-    await syncInstancePowerState(this.ctx, inst, info)
+    if (this.#closed) return
+    await this.track(syncInstancePowerState(this.ctx, inst, info))
   }
 
+  /** Runs `work` as background work of this node: close() waits for it. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#busy.add(work)
+    const done = (): void => void this.#busy.delete(work)
+    work.then(done, done)
+    return work
+  }
+
+  /**
+   * Stops in order: no new periodic work, no new messages (waiting for the
+   * handlers under way), then the reports and syncs under way. Afterwards this
+   * node sends nothing more, so the conductor and the database can go.
+   */
   async close(): Promise<void> {
     this.#closed = true
     for (const t of this.#timers) clearInterval(t)
     await this.#sub?.close()
-    await this.#report
+    while (this.#busy.size > 0 || this.#report)
+      await Promise.allSettled([...this.#busy, this.#report])
   }
 
   #every(seconds: number, what: string, fn: () => Promise<unknown>): void {
@@ -122,7 +143,7 @@ export class ComputeManager {
     const t = setInterval(() => {
       if (running || this.#closed) return
       running = true
-      void this.#tick(what, fn).finally(() => (running = false))
+      void this.track(this.#tick(what, fn)).finally(() => (running = false))
     }, seconds * 1000)
     t.unref()
     this.#timers.push(t)

@@ -27,18 +27,25 @@ export async function startComputeWorkers(o: {
   const driver = await loadComputeDriver(o.compute.compute_driver, o.driverConfig)
   const managers = new Map<string, ComputeManager>()
   const logger = o.logger.child({ driver: driver.name })
+  let closing = false
   await driver.init({
     // One lookup per event, then the manager of the instance's node handles it.
     instanceChanged: (uuid, info) => {
       const any = managers.values().next().value
-      if (!any) return
-      void (async () => {
-        const inst = await any.ctx.conductor.getInstance(uuid)
-        const m = inst?.node ? managers.get(inst.node) : undefined
-        if (inst && m) await m.onInstanceChanged(inst, info)
-      })().catch((err: unknown) =>
-        logger.warn({ err: String(err), instance: uuid }, 'power state event failed'),
-      )
+      if (!any || closing) return
+      // Tracked by a manager, so close() waits for it before the conductor goes.
+      void any
+        .track(
+          (async () => {
+            const inst = await any.ctx.conductor.getInstance(uuid)
+            const m = inst?.node ? managers.get(inst.node) : undefined
+            if (inst && m) await m.onInstanceChanged(inst, info)
+          })(),
+        )
+        .catch((err: unknown) => {
+          if (!closing)
+            logger.warn({ err: String(err), instance: uuid }, 'power state event failed')
+        })
     },
     resourcesChanged: (nodename) => {
       void managers.get(nodename)?.reportResources()
@@ -73,6 +80,7 @@ export async function startComputeWorkers(o: {
     driver,
     managers,
     async close() {
+      closing = true
       await Promise.allSettled([...managers.values()].map((m) => m.close()))
       await driver.close()
     },

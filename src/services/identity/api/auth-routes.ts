@@ -7,6 +7,7 @@ import type { AuthRequest, AuthService } from '../auth-service.js'
 import type { IdentityContext } from '../identity-context.js'
 import { enforce, rules } from '../policy.js'
 import { identityBase, collectionLinks } from './links.js'
+import { catalogForToken } from '../catalog.js'
 import { CatalogCache, tokenView } from './token-view.js'
 
 const authBody = Type.Object({
@@ -98,7 +99,13 @@ export function authRoutes(ctx: IdentityContext, auth: AuthService): FastifyPlug
       if (!request.auth.project && !request.auth.domain && !request.auth.system) {
         throw new ForbiddenError('A scoped token is required to read the catalog.')
       }
-      return { catalog: await catalog.get(), links: collectionLinks(request) }
+      return {
+        catalog: catalogForToken(await catalog.get(), {
+          projectId: request.auth.project?.id,
+          userId: request.auth.userId,
+        }),
+        links: collectionLinks(request),
+      }
     })
 
     app.get('/auth/projects', async (request) => {

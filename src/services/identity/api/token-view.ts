@@ -1,4 +1,4 @@
-import { loadCatalog, type CatalogEntry } from '../catalog.js'
+import { catalogForToken, loadCatalog, type CatalogEntry } from '../catalog.js'
 import type { IdentityContext } from '../identity-context.js'
 import { keystoneTime, type TokenData } from '../token/token-data.js'
 
@@ -69,6 +69,7 @@ export function tokenView(
       ...(d.appCred.accessRules?.length ? { access_rules: d.appCred.accessRules } : {}),
     }
   }
-  if (catalog !== undefined && d.payload.scope.type !== 'unscoped') t['catalog'] = catalog
+  if (catalog !== undefined && d.payload.scope.type !== 'unscoped')
+    t['catalog'] = catalogForToken(catalog, { projectId: d.project?.id, userId: d.user.id })
   return t
 }

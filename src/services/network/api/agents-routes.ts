@@ -10,7 +10,9 @@ export function agentsRoutes(): FastifyPluginAsync {
   return async (app) => {
     app.get('/agents', async () => ({ agents: [] }))
     app.get<{ Params: { id: string } }>('/agents/:id', async (request) => {
-      throw new NotFoundError(`Agent ${request.params.id} could not be found.`, { type: 'AgentNotFound' })
+      throw new NotFoundError(`Agent ${request.params.id} could not be found.`, {
+        type: 'AgentNotFound',
+      })
     })
   }
 }

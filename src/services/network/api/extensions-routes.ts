@@ -8,7 +8,10 @@ export function extensionsRoutes(): FastifyPluginAsync {
     app.get('/extensions', async () => ({ extensions: EXTENSIONS.map(extensionView) }))
     app.get<{ Params: { alias: string } }>('/extensions/:alias', async (request) => {
       const e = EXTENSIONS.find((x) => x.alias === request.params.alias)
-      if (!e) throw new NotFoundError(`Extension with alias ${request.params.alias} does not exist`, { type: 'ExtensionNotFound' })
+      if (!e)
+        throw new NotFoundError(`Extension with alias ${request.params.alias} does not exist`, {
+          type: 'ExtensionNotFound',
+        })
       return { extension: extensionView(e) }
     })
   }

@@ -14,7 +14,12 @@ const bad = (msg: string): BadRequestError => new BadRequestError(msg, { type: '
  * body present, the key present, no unrecognised attributes (project_id /
  * tenant_id are accepted on POST only).
  */
-export function resourceBody(request: FastifyRequest, key: string, allowed: readonly string[], put = false): Record<string, unknown> {
+export function resourceBody(
+  request: FastifyRequest,
+  key: string,
+  allowed: readonly string[],
+  put = false,
+): Record<string, unknown> {
   const body = request.body
   if (body === undefined || body === null || body === '') throw bad('Resource body required')
   if (typeof body !== 'object' || Array.isArray(body)) throw bad('Body contains invalid data')
@@ -36,8 +41,10 @@ export function resourceBody(request: FastifyRequest, key: string, allowed: read
 export function optString(r: Record<string, unknown>, attr: string, max = 255): string | undefined {
   const v = r[attr]
   if (v === undefined) return undefined
-  if (typeof v !== 'string') throw bad(`Invalid input for ${attr}. Reason: '${JSON.stringify(v)}' is not a valid string.`)
-  if (v.length > max) throw bad(`Invalid input for ${attr}. Reason: '${v}' exceeds maximum length of ${max}.`)
+  if (typeof v !== 'string')
+    throw bad(`Invalid input for ${attr}. Reason: '${JSON.stringify(v)}' is not a valid string.`)
+  if (v.length > max)
+    throw bad(`Invalid input for ${attr}. Reason: '${v}' exceeds maximum length of ${max}.`)
   return v
 }
 
@@ -45,7 +52,10 @@ export function optString(r: Record<string, unknown>, attr: string, max = 255): 
 export function optBool(r: Record<string, unknown>, attr: string): boolean | undefined {
   const v = r[attr]
   if (v === undefined) return undefined
-  if (typeof v !== 'boolean') throw bad(`Invalid input for ${attr}. Reason: '${JSON.stringify(v)}' is not a valid boolean value.`)
+  if (typeof v !== 'boolean')
+    throw bad(
+      `Invalid input for ${attr}. Reason: '${JSON.stringify(v)}' is not a valid boolean value.`,
+    )
   return v
 }
 

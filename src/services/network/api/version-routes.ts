@@ -21,7 +21,9 @@ const RESOURCES = [
 export function versionRoutes(): FastifyPluginAsync {
   return async (app) => {
     app.get('/', { config: { public: true } }, async (request) => ({
-      versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: `${base(request)}/v2.0/`, rel: 'self' }] }],
+      versions: [
+        { id: 'v2.0', status: 'CURRENT', links: [{ href: `${base(request)}/v2.0/`, rel: 'self' }] },
+      ],
     }))
     app.get('/v2.0', { config: { public: true } }, async (request) => ({
       resources: RESOURCES.map(([name, collection]) => ({

@@ -78,13 +78,14 @@ export function quotasRoutes(ctx: VolumeContext): FastifyPluginAsync {
           .execute()
       return { quota_set: await projectLimits(ctx, ctx.db, project) }
     })
-    app.delete<P>('/os-quota-sets/:target', async (r) => {
+    app.delete<P>('/os-quota-sets/:target', async (r, reply) => {
       if (!isAdmin(r.auth))
         throw new ForbiddenError(
           'Policy does not allow volume_extension:quotas:delete to be performed.',
         )
       await ctx.db.deleteFrom('volume_quotas').where('project_id', '=', r.params.target).execute()
-      return {}
+      // Cinder answers 200 with no body (Tempest checks there is none).
+      return reply.send()
     })
     app.get<P>('/os-quota-class-sets/:target', async (r) => ({
       quota_class_set: { id: r.params.target, ...(await projectLimits(ctx, ctx.db, '', true)) },

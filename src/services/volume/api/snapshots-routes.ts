@@ -239,14 +239,15 @@ export function snapshotsRoutes(ctx: VolumeContext): FastifyPluginAsync {
         return { meta }
       },
     )
-    app.delete<Key>('/snapshots/:id/metadata/:key', async (r) => {
+    app.delete<Key>('/snapshots/:id/metadata/:key', async (r, reply) => {
       const s = await get(r)
       const md = parseMap(s.metadata)
       if (md[r.params.key] === undefined)
         throw new NotFoundError(`Snapshot ${r.params.id} has no metadata with key ${r.params.key}.`)
       delete md[r.params.key]
       await save(s.id, md)
-      return {}
+      // Cinder answers 200 with no body (Tempest checks there is none).
+      return reply.send()
     })
   }
 }

@@ -46,6 +46,17 @@ export async function renderVolume(ctx: VolumeContext, request: FastifyRequest, 
   return volumeDetail(request, v, await attachmentsOf(ctx.db, [v.id]), await typeMap(ctx))
 }
 
+/**
+ * The create and update answers: Cinder's volume extensions (admin os-vol-*
+ * attributes, volume_image_metadata) decorate only show and detail.
+ */
+async function createOrUpdateView(ctx: VolumeContext, request: FastifyRequest, v: VolumeRow) {
+  const view = await renderVolume(ctx, request, v)
+  for (const k of Object.keys(view))
+    if (k.startsWith('os-vol-') || k === 'volume_image_metadata') delete view[k]
+  return view
+}
+
 /** Cinder's volume filters (resource_filters.json "volume") applied to rows. */
 function filterVolumes(
   request: FastifyRequest,
@@ -159,10 +170,7 @@ export function volumesRoutes(ctx: VolumeContext): FastifyPluginAsync {
           b['multiattach'] === true || b['multiattach'] === 'true' || b['multiattach'] === 'True',
       })
       reply.status(202)
-      const view = await renderVolume(ctx, request, v)
-      // The create answer carries no admin extension attributes (tempest's create schema).
-      for (const k of Object.keys(view)) if (k.startsWith('os-vol-')) delete view[k]
-      return { volume: view }
+      return { volume: await createOrUpdateView(ctx, request, v) }
     })
 
     app.get<Id>('/volumes/:id', async (request) => ({
@@ -186,9 +194,7 @@ export function volumesRoutes(ctx: VolumeContext): FastifyPluginAsync {
         description: desc as string | null | undefined,
         metadata: b['metadata'] as Record<string, string> | undefined,
       })
-      const view = await renderVolume(ctx, request, v)
-      for (const k of Object.keys(view)) if (k.startsWith('os-vol-')) delete view[k]
-      return { volume: view }
+      return { volume: await createOrUpdateView(ctx, request, v) }
     })
 
     app.delete<Id & { Querystring: Query }>('/volumes/:id', async (request, reply) => {
@@ -259,7 +265,7 @@ export function volumesRoutes(ctx: VolumeContext): FastifyPluginAsync {
         return { meta }
       },
     )
-    app.delete<Key>('/volumes/:id/metadata/:key', async (request) => {
+    app.delete<Key>('/volumes/:id/metadata/:key', async (request, reply) => {
       const v = await editable(request)
       const md = parseMap(v.metadata)
       if (md[request.params.key] === undefined)
@@ -268,7 +274,8 @@ export function volumesRoutes(ctx: VolumeContext): FastifyPluginAsync {
         )
       delete md[request.params.key]
       await updateVolumeRow(ctx.db, v.id, { metadata: JSON.stringify(md) })
-      return {}
+      // Cinder answers 200 with no body (Tempest checks there is none).
+      return reply.send()
     })
   }
 }

@@ -48,9 +48,8 @@ async function recordFailure(
 ): Promise<void> {
   const uuid = msg.instanceUuid
   // Best effort each: the instance may be gone, the conductor may be busy.
-  await w.conductor
-    .updateInstance(uuid, { task_state: null, ...(failure.values ?? {}) })
-    .catch(() => undefined)
+  // Fault and event first, task_state last (Nova's decorator order): whoever
+  // sees the task cleared also sees why it failed.
   const status = (e as { status?: unknown }).status
   await w.conductor
     .setFault(uuid, {
@@ -61,5 +60,8 @@ async function recordFailure(
     .catch(() => undefined)
   await w.conductor
     .finishEvent(uuid, msg.requestId, event, 'Error', e.stack ?? e.message)
+    .catch(() => undefined)
+  await w.conductor
+    .updateInstance(uuid, { task_state: null, ...(failure.values ?? {}) })
     .catch(() => undefined)
 }

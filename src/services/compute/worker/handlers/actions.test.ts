@@ -46,13 +46,19 @@ describe('compute worker action handlers', () => {
         .where('uuid', '=', uuid)
         .executeTakeFirstOrThrow()
     ).host as string
-  const events = (requestId: string) =>
-    h.ctx.db
-      .selectFrom('instance_action_events as e')
-      .innerJoin('instance_actions as a', 'a.id', 'e.action_id')
-      .select(['e.event', 'e.result', 'a.message'])
-      .where('a.request_id', '=', requestId)
-      .execute()
+  /** The action's events once every one has finished (the worker finishes them after its state writes). */
+  const events = async (requestId: string) => {
+    for (let i = 0; ; i++) {
+      const rows = await h.ctx.db
+        .selectFrom('instance_action_events as e')
+        .innerJoin('instance_actions as a', 'a.id', 'e.action_id')
+        .select(['e.event', 'e.result', 'a.message'])
+        .where('a.request_id', '=', requestId)
+        .execute()
+      if ((rows.length > 0 && rows.every((r) => r.result !== null)) || i >= 100) return rows
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
 
   before(async () => {
     h = await startBootHarness({ NUBIS_FAKE__NODES: '2' })
