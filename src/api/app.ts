@@ -211,11 +211,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.status(300).send(options.rootDocument?.() ?? { versions: [] })
   })
   app.setNotFoundHandler(async (_request, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: { code: 404, title: 'Not Found', message: 'The resource could not be found.' },
-      }),
+    reply.status(404).send({
+      error: { code: 404, title: 'Not Found', message: 'The resource could not be found.' },
+    }),
   )
   app.setErrorHandler(async (err, request, reply) => {
     const c = classifyError(err)
