@@ -90,6 +90,8 @@ export interface InstanceTable {
   locked: 0 | 1
   locked_by: string | null
   locked_reason: string | null
+  /** JSON list of trusted_image_certificates ids (2.63), or null. */
+  trusted_certs: string | null
   launch_index: number
   reservation_id: string
   /** JSON of the request spec (scheduler hints, group, requested networks, ...). */

@@ -8,6 +8,7 @@ import * as m0009 from './migrations/0009-compute.js'
 import * as m0010 from './migrations/0010-compute-resources.js'
 import * as m0011 from './migrations/0011-placement.js'
 import * as m0012 from './migrations/0012-volume.js'
+import * as m0013 from './migrations/0013-instance-trusted-certs.js'
 import type { DialectName } from './migrations/portable.js'
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: DialectName) => Promise<void>
@@ -25,6 +26,7 @@ const migrations: ReadonlyArray<readonly [string, { up: Up }]> = [
   ['0010-compute-resources', m0010],
   ['0011-placement', m0011],
   ['0012-volume', m0012],
+  ['0013-instance-trusted-certs', m0013],
 ]
 
 class StaticProvider implements MigrationProvider {

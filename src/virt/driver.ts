@@ -252,6 +252,11 @@ export interface ComputeDriver {
   detachInterface(instance: InstanceSpec, vif: Vif): Promise<void>
 
   getConsoleOutput(instance: InstanceSpec): Promise<string>
+  /**
+   * Sets the guest's administrator password (Nova's set_admin_password);
+   * NotImplementedError when the guest or driver cannot.
+   */
+  setAdminPassword(instance: InstanceSpec, password: string): Promise<void>
   getRemoteConsole(
     instance: InstanceSpec,
     protocol: RemoteConsole['protocol'],

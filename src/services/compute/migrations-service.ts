@@ -12,6 +12,7 @@ export interface MigrationFilters {
   source_compute?: string | undefined
   migration_type?: string | undefined
   changesSince?: string | undefined
+  changesBefore?: string | undefined
 }
 
 /**
@@ -38,6 +39,7 @@ export async function listMigrations(
   if (f.source_compute) q = q.where('source_compute', '=', f.source_compute)
   if (f.migration_type) q = q.where('migration_type', '=', f.migration_type)
   if (f.changesSince) q = q.where('updated_at', '>=', f.changesSince)
+  if (f.changesBefore) q = q.where('updated_at', '<=', f.changesBefore)
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute()
   if (!page) return rows
   let start = 0

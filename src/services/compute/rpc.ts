@@ -78,6 +78,8 @@ export interface ComputeMethods {
   detach_interface: InstanceMessage & { readonly portId: string }
   /** call: answers {output}. */
   get_console_output: InstanceMessage & { readonly length?: number }
+  /** A call: the API answers only once the guest has the password (or cannot). */
+  set_admin_password: InstanceMessage & { readonly password: string }
   /** call: answers RemoteConsole (driver.ts). */
   get_remote_console: InstanceMessage & { readonly protocol: string; readonly type: string }
   /** os-server-external-events: network-vif-plugged, volume-extended, ... */
@@ -132,6 +134,9 @@ export interface RequestSpec {
   readonly availabilityZone?: string
   readonly forceHost?: string
   readonly forceNode?: string
+  /** 2.74 requested destination: only this host/node, but every filter still applies. */
+  readonly requestedHost?: string
+  readonly requestedNode?: string
   readonly schedulerHints: {
     readonly group?: string
     readonly sameHost?: readonly string[]

@@ -7,7 +7,7 @@ import type { ServerNetworkInfo } from './servers-network-info.js'
 
 /**
  * Nova's server views (nova/api/openstack/compute/views/servers.py) for
- * microversions 2.1–2.60. Tempest validates these shapes strictly: a field
+ * microversions 2.1–2.79. Tempest validates these shapes strictly: a field
  * shown at the wrong microversion fails its schema.
  */
 
@@ -20,6 +20,8 @@ export interface ServerViewData {
   readonly hostStatus: ReadonlyMap<string, string>
   /** Default AZ of hosts outside any zone ([compute] default_availability_zone). */
   readonly defaultAz: string
+  /** Loaded for show, update and rebuild only (2.71 shows `server_groups` there, not in lists). */
+  readonly serverGroups?: ReadonlyMap<string, readonly string[]>
 }
 
 export interface ViewOptions {
@@ -205,8 +207,14 @@ function buildServerView(
       s.host_status = row.host ? (data.hostStatus.get(row.host) ?? 'UNKNOWN') : ''
   }
   if (mv >= 9) s.locked = row.locked === 1
+  if (mv >= 73) s.locked_reason = row.locked === 1 ? row.locked_reason : null
   if (mv >= 19) s.description = row.display_description
   if (mv >= 26) s.tags = [...(data.tags.get(row.uuid) ?? [])]
+  if (mv >= 71 && data.serverGroups) s.server_groups = [...(data.serverGroups.get(row.uuid) ?? [])]
+  if (mv >= 63)
+    s.trusted_image_certificates = row.trusted_certs
+      ? (JSON.parse(row.trusted_certs) as string[])
+      : null
   return s
 }
 
@@ -219,13 +227,13 @@ export function serverDetailView(
   return buildServerView(row, data, o, { full: true })
 }
 
-/** PUT /servers/{id}: before 2.75 Nova leaves out the extension attributes. */
+/** PUT /servers/{id} and rebuild: before 2.75 Nova leaves out the extension attributes. */
 export function serverUpdateView(
   row: InstanceRow,
   data: ServerViewData,
   o: ViewOptions,
 ): Record<string, unknown> {
-  return buildServerView(row, data, o, { full: false })
+  return buildServerView(row, data, o, { full: o.microversion >= 75 })
 }
 
 /** OS-EXT-SRV-ATTR:instance_name: the name of the VM on the hypervisor. */

@@ -16,6 +16,14 @@ export async function checkBdmSources(
 ): Promise<void> {
   const project = auth.project?.id
   for (const b of bdms) {
+    if (b.volumeType !== undefined) {
+      // Nova asks Cinder for the type list: an unknown (or invisible) type is a 400.
+      const known = ctx.volume ? await ctx.volume.volumeTypeName(auth, b.volumeType) : undefined
+      if (known === undefined)
+        throw new BadRequestError(`Volume type ${b.volumeType} could not be found.`, {
+          type: 'VolumeTypeNotFound',
+        })
+    }
     if (b.uuid === undefined) continue
     if (b.sourceType === 'volume') {
       const vol = await ctx.db

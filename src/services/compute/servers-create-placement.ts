@@ -39,6 +39,39 @@ export function parseZone(auth: AuthContext, value: string | undefined): Request
 }
 
 /**
+ * 2.74's `host` / `hypervisor_hostname`: admin only (policy
+ * compute:servers:create:requested_destination), exclusive with
+ * zone:host:node, and naming a compute node that exists. Unlike a forced
+ * host, the scheduler's filters still run on it.
+ */
+export async function checkRequestedDestination(
+  ctx: ComputeContext,
+  auth: AuthContext,
+  zone: RequestedZone,
+  host: string | undefined,
+  node: string | undefined,
+): Promise<void> {
+  if (!host && !node) return
+  if (!isAdmin(auth))
+    throw new ForbiddenError(
+      "Policy doesn't allow compute:servers:create:requested_destination to be performed.",
+    )
+  if (zone.host || zone.node)
+    throw new BadRequestError(
+      'One mechanism with host and/or hypervisor_hostname and another mechanism with zone:host:node are mutually exclusive.',
+    )
+  let q = ctx.db.selectFrom('compute_nodes').select('id')
+  if (host) q = q.where('host', '=', host)
+  if (node)
+    q = q.where((eb) => eb.or([eb('hypervisor_hostname', '=', node), eb('nodename', '=', node)]))
+  if (await q.executeTakeFirst()) return
+  if (host && node)
+    throw new BadRequestError(`Compute node with host ${host} node ${node} could not be found.`)
+  if (host) throw new BadRequestError(`Compute host ${host} could not be found.`)
+  throw new BadRequestError(`Compute host ${node ?? ''} could not be found.`)
+}
+
+/**
  * The availability zones servers can be created in: zones of aggregates that
  * hold compute hosts, plus the default zone for hosts outside any zone (Nova's
  * get_availability_zones over enabled nova-compute services).

@@ -34,6 +34,7 @@ export interface NewServer {
   readonly vmState: string
   readonly taskState: string | null
   readonly tags: readonly string[]
+  readonly trustedCerts: readonly string[] | null
   readonly bdms: readonly BdmRequest[]
   /** Image of an image-backed server without BDMs: stored as the implicit root BDM. */
   readonly bootImageId: string | undefined
@@ -96,6 +97,7 @@ function bdmRows(s: NewServer, now: string): NewBdm[] {
       volume_size: b.volumeSize ?? null,
       delete_on_termination: b.deleteOnTermination ? 1 : 0,
       tag: b.tag ?? null,
+      volume_type: b.volumeType ?? null,
     })
   return rows
 }
@@ -130,6 +132,7 @@ async function insertOne(tx: Db, s: NewServer, spec: RequestSpec, requestId: str
       locked: 0,
       locked_by: null,
       locked_reason: null,
+      trusted_certs: s.trustedCerts ? JSON.stringify(s.trustedCerts) : null,
       launch_index: s.launchIndex,
       reservation_id: s.reservationId,
       request_spec: JSON.stringify(spec),

@@ -15,6 +15,8 @@ export interface BdmRequest {
   readonly guestFormat?: string
   readonly deleteOnTermination: boolean
   readonly tag?: string
+  /** Cinder volume type (id or name) of a volume the build creates (2.67). */
+  readonly volumeType?: string
 }
 
 /** A validated POST /servers body, independent of the microversion it came in. */
@@ -44,6 +46,11 @@ export interface CreateServerRequest {
   readonly securityGroups: readonly string[]
   readonly userData: string | null
   readonly tags: readonly string[]
+  /** 2.74: a destination host and/or node the scheduler must pick (filters still run). */
+  readonly requestedHost?: string
+  readonly requestedNode?: string
+  /** trusted_image_certificates (2.63), null when none. */
+  readonly trustedCerts: readonly string[] | null
   /** Files to inject (before 2.57); checked against the injected_files quotas, not injected. */
   readonly personality: ReadonlyArray<{ readonly path: string; readonly contents: string }>
   readonly hints: {

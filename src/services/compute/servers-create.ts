@@ -21,7 +21,12 @@ import {
 } from './servers-create-checks.js'
 import { checkBdmSources } from './servers-create-bdm-checks.js'
 import { bootDevice, checkLocalDevices, checkPersonality } from './servers-create-rules.js'
-import { checkGroup, checkZone, parseZone } from './servers-create-placement.js'
+import {
+  checkGroup,
+  checkRequestedDestination,
+  checkZone,
+  parseZone,
+} from './servers-create-placement.js'
 import { persistServers, type NewServer } from './servers-create-store.js'
 import type { CreateServerRequest } from './servers-create-types.js'
 import { TaskState, VmState } from './states.js'
@@ -95,6 +100,8 @@ function requestSpec(
     ...(zone.zone !== undefined ? { availabilityZone: zone.zone } : {}),
     ...(zone.host !== undefined ? { forceHost: zone.host } : {}),
     ...(zone.node !== undefined ? { forceNode: zone.node } : {}),
+    ...(req.requestedHost !== undefined ? { requestedHost: req.requestedHost } : {}),
+    ...(req.requestedNode !== undefined ? { requestedNode: req.requestedNode } : {}),
     schedulerHints: req.hints,
     requestedNetworks: networks,
     securityGroups: securityGroups.length > 0 ? securityGroups : ['default'],
@@ -119,6 +126,7 @@ export async function createServers(
     throw new ForbiddenError('Servers can only be created with a project-scoped token.')
   const zone = parseZone(auth, req.availabilityZone)
   await checkZone(ctx, zone.zone)
+  await checkRequestedDestination(ctx, auth, zone, req.requestedHost, req.requestedNode)
   const flavor = await checkFlavor(ctx, auth, req.flavorRef)
   const { root, volumeBacked } = bootDevice(req)
   checkLocalDevices(ctx, req)
@@ -169,6 +177,7 @@ export async function createServers(
     vmState: VmState.BUILDING,
     taskState: TaskState.SCHEDULING,
     tags: req.tags,
+    trustedCerts: req.trustedCerts,
     bdms: req.bdms,
     bootImageId: req.imageRef !== '' && !root ? req.imageRef : undefined,
     groupUuid: group?.uuid,

@@ -37,6 +37,7 @@ export async function createServerGroup(
   auth: AuthContext,
   name: string,
   policy: string,
+  rules: Readonly<Record<string, number>> = {},
 ): Promise<ServerGroupRecord> {
   const projectId = auth.project?.id
   if (!projectId) throw new ForbiddenError('Server groups need a project-scoped token.')
@@ -48,7 +49,7 @@ export async function createServerGroup(
       throw new ForbiddenError('Quota exceeded, too many server groups.')
     await insertServerGroup(
       tx,
-      { uuid, name, projectId, userId: auth.userId, policy, rules: {} },
+      { uuid, name, projectId, userId: auth.userId, policy, rules },
       new Date().toISOString(),
     )
   })

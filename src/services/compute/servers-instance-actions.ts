@@ -7,7 +7,7 @@ import {
   type InstanceActionRow,
 } from '../../db/repositories/compute/instance-actions.js'
 import type { ComputeContext } from './compute-context.js'
-import { naiveTime } from './server-view.js'
+import { hostId, naiveTime } from './server-view.js'
 import { visibleInstance } from './servers-lookup.js'
 
 /** From 2.21 the actions of deleted servers stay readable. */
@@ -28,13 +28,25 @@ export function actionView(a: InstanceActionRow, mv: number): Record<string, unk
   }
 }
 
-function eventView(e: InstanceActionEventRow, traceback: boolean): Record<string, unknown> {
+/**
+ * One event: traceback for admins; from 2.62 `hostId` (the obfuscated host,
+ * for everyone) and `host` (admins only), as Nova's _format_event.
+ */
+function eventView(
+  e: InstanceActionEventRow,
+  admin: boolean,
+  mv: number,
+  projectId: string,
+): Record<string, unknown> {
   return {
     event: e.event,
     start_time: naiveTime(e.start_time),
     finish_time: naiveTime(e.finish_time),
     result: e.result,
-    ...(traceback ? { traceback: e.traceback } : {}),
+    ...(admin ? { traceback: e.traceback } : {}),
+    ...(mv >= 62
+      ? { hostId: hostId(e.host, projectId), ...(admin ? { host: e.host ?? '' } : {}) }
+      : {}),
   }
 }
 
@@ -52,7 +64,7 @@ export async function listInstanceActions(
   auth: AuthContext,
   uuid: string,
   mv: number,
-  q: { changesSince?: string; limit?: number; marker?: string },
+  q: { changesSince?: string; changesBefore?: string; limit?: number; marker?: string },
   maxLimit: number,
 ): Promise<ActionPage> {
   await instanceFor(ctx, auth, uuid, mv)
@@ -61,6 +73,14 @@ export async function listInstanceActions(
   if (q.changesSince !== undefined) {
     const since = q.changesSince
     actions = actions.filter((a) => new Date(a.updated_at).toISOString() >= since)
+  }
+  if (q.changesBefore !== undefined) {
+    const before = q.changesBefore
+    if (q.changesSince !== undefined && before < q.changesSince)
+      throw new BadRequestError(
+        'The value of changes-since must be less than or equal to changes-before.',
+      )
+    actions = actions.filter((a) => new Date(a.updated_at).toISOString() <= before)
   }
   if (q.marker !== undefined) {
     const i = actions.findIndex((a) => a.request_id === q.marker)
@@ -82,11 +102,12 @@ export async function showInstanceAction(
   requestId: string,
   mv: number,
 ): Promise<Record<string, unknown>> {
-  await instanceFor(ctx, auth, uuid, mv)
+  const instance = await instanceFor(ctx, auth, uuid, mv)
   const found = await getAction(ctx.db, uuid, requestId)
   if (!found) throw new NotFoundError(`Action ${requestId} not found`)
   const view = actionView(found.action, mv)
   const admin = isAdmin(auth)
-  if (admin || mv >= 51) view.events = found.events.map((e) => eventView(e, admin))
+  if (admin || mv >= 51)
+    view.events = found.events.map((e) => eventView(e, admin, mv, instance.project_id))
   return view
 }

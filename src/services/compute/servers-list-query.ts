@@ -11,7 +11,8 @@ export const all = (q: RawQuery, key: string): string[] => {
 export const last = (q: RawQuery, key: string): string | undefined => all(q, key).at(-1)
 
 const PAGING_SORTING = ['sort_key', 'sort_dir', 'limit', 'marker']
-const JOINED_TABLES = [
+/** Joined-table names Nova's schema accepts only to refuse them in the API. */
+export const JOINED_TABLES = [
   'block_device_mapping',
   'services',
   'metadata',
@@ -20,7 +21,7 @@ const JOINED_TABLES = [
   'security_groups',
   'pci_devices',
 ]
-const TAG_FILTERS = ['tags', 'tags-any', 'not-tags', 'not-tags-any']
+export const TAG_FILTERS = ['tags', 'tags-any', 'not-tags', 'not-tags-any']
 
 /** Nova's _get_server_search_options: what non-admins may filter on. */
 function nonAdminOptions(mv: number): string[] {
@@ -36,6 +37,8 @@ function nonAdminOptions(mv: number): string[] {
   ]
   if (mv >= 5) opts.push('ip6')
   if (mv >= 26) opts.push(...TAG_FILTERS)
+  if (mv >= 66) opts.push('changes-before')
+  if (mv >= 73) opts.push('locked')
   return opts
 }
 
@@ -126,18 +129,22 @@ export interface SortSpec {
 }
 
 /** get_sort_params + remove_invalid_sort_keys + process_sort_params (defaults created_at, id). */
-export function sortSpec(auth: AuthContext, q: RawQuery): SortSpec {
+export function sortSpec(auth: AuthContext, q: RawQuery, mv = 1): SortSpec {
   const keys = all(q, 'sort_key').map((k) => k.trim())
   const dirs = all(q, 'sort_dir').map((d) => d.trim())
+  // 2.73 made `locked` a real sort key (before, Nova ignored it).
+  const sortable = (k: string) => SORT_COLUMNS.has(k) || (k === 'locked' && mv >= 73)
+  // 2.75 closed the schema: the keys Nova used to ignore are now refused.
+  const ignored = (k: string) => mv < 75 && IGNORED_SORT_KEYS.has(k) && !sortable(k)
   for (const k of keys)
-    if (!SORT_COLUMNS.has(k) && !IGNORED_SORT_KEYS.has(k))
+    if (!sortable(k) && !ignored(k))
       throw new BadRequestError(
         `Invalid input for query parameters sort_key. Value: ${k}. '${k}' is not one of the valid sort keys`,
       )
   const kept: string[] = []
   const keptDirs: string[] = []
   keys.forEach((k, i) => {
-    if (IGNORED_SORT_KEYS.has(k)) return
+    if (ignored(k)) return
     if ((k === 'host' || k === 'node') && !isAdmin(auth))
       throw new ForbiddenError(`Only administrators can sort servers by ${k}`)
     kept.push(k)

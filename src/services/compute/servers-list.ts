@@ -102,7 +102,8 @@ export async function listServers(
   if (!opts.has('status') && opts.has('task_state')) sql.taskStates = opts.get('task_state') ?? []
 
   const since = one('changes-since')
-  const before = one('changes-before')
+  // Before 2.66 an unknown filter, which Nova ignores.
+  const before = mv >= 66 ? one('changes-before') : undefined
   if (since !== undefined) sql.changesSince = parseTime('changes-since', since)
   if (before !== undefined) {
     sql.changesBefore = parseTime('changes-before', before)
@@ -141,6 +142,11 @@ export async function listServers(
   if (resv !== undefined) sql.reservationId = resv
   if (opts.has('uuid')) sql.uuids = opts.get('uuid') ?? []
 
+  const locked = mv >= 73 ? one('locked') : undefined
+  if (locked !== undefined) {
+    const want = strictBool(locked) ? 1 : 0
+    rowFilters.push((r) => r.locked === want)
+  }
   const flavor = one('flavor')
   if (flavor !== undefined) rowFilters.push((r) => parseInstanceFlavor(r.flavor).id === flavor)
   for (const [param, col] of [
@@ -161,7 +167,7 @@ export async function listServers(
     rowFilters.push((r) => r[col] !== null && re.test(String(r[col])))
   }
 
-  const sort = sortSpec(auth, q)
+  const sort = sortSpec(auth, q, mv)
   const page = pageParams(q, MAX_LIMIT)
   let rows = (await queryInstances(ctx.db, sql)).filter((r) => rowFilters.every((f) => f(r)))
   rows = await filterByIps(ctx, rows, opts.get('ip')?.at(-1), opts.get('ip6')?.at(-1))

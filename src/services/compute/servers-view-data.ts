@@ -40,6 +40,7 @@ export async function loadServerViewData(
   ctx: ComputeContext,
   rows: readonly InstanceRow[],
   o: Pick<ViewOptions, 'admin' | 'microversion'>,
+  extra: { serverGroups?: boolean } = {},
 ): Promise<ServerViewData> {
   const uuids = rows.map((r) => r.uuid)
   const hosts =
@@ -52,7 +53,27 @@ export async function loadServerViewData(
     network: await networkInfoOf(ctx.db, uuids),
     hostStatus: await hostStatuses(ctx, hosts),
     defaultAz: ctx.config.compute.default_availability_zone,
+    ...(extra.serverGroups && o.microversion >= 71
+      ? { serverGroups: await groupsOfMany(ctx, uuids) }
+      : {}),
   }
+}
+
+/** instance uuid → the server groups it belongs to (at most one in practice). */
+async function groupsOfMany(
+  ctx: ComputeContext,
+  uuids: readonly string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>()
+  if (uuids.length === 0) return out
+  const rows = await ctx.db
+    .selectFrom('server_group_members')
+    .select(['group_uuid', 'instance_uuid'])
+    .where('instance_uuid', 'in', [...uuids])
+    .execute()
+  for (const r of rows)
+    out.set(r.instance_uuid, [...(out.get(r.instance_uuid) ?? []), r.group_uuid])
+  return out
 }
 
 /** The view options of a request. */

@@ -1,10 +1,11 @@
-import { NotFoundError } from '../../common/errors.js'
+import { ConflictError, NotFoundError } from '../../common/errors.js'
 import type { InstanceTable } from '../../db/compute-schema.js'
 import type { FlavorSpec } from '../../virt/driver.js'
 import {
   createMigration,
   requireMigration,
   updateMigration,
+  updateMigrationIf,
 } from '../compute/actions/migration-records.js'
 import type { Selection } from '../compute/rpc.js'
 import { TaskState, VmState } from '../compute/states.js'
@@ -64,6 +65,13 @@ async function destinationFor(
   })
 }
 
+/** An abort (2.65) won the race against the start of the migration; already undone. */
+class MigrationCancelled extends ConflictError {
+  constructor(uuid: string) {
+    super(`Live migration ${uuid} was cancelled before it started.`)
+  }
+}
+
 export interface MoveArgs {
   readonly instanceUuid: string
   readonly requestId: string
@@ -101,15 +109,30 @@ async function startMove(
   await moveAllocations(c.db, inst.uuid, mig.uuid)
   try {
     const sel = await destinationFor(c, inst, a.host, a.force === true)
-    await updateMigration(c.db, mig.uuid, {
-      dest_compute: sel.host,
-      dest_node: sel.nodename,
-      dest_host: sel.host,
-      status: type === 'live-migration' ? 'running' : 'pre-migrating',
-    })
+    // A live migration still 'preparing' may be aborted through the API (2.65):
+    // it only starts running if nobody cancelled it meanwhile.
+    const started = await updateMigrationIf(
+      c.db,
+      mig.uuid,
+      [type === 'live-migration' ? 'preparing' : 'pre-migrating'],
+      {
+        dest_compute: sel.host,
+        dest_node: sel.nodename,
+        dest_host: sel.host,
+        status: type === 'live-migration' ? 'running' : 'pre-migrating',
+      },
+    )
+    if (!started) {
+      await deleteAllocations(c.db, inst.uuid)
+      await moveAllocations(c.db, mig.uuid, inst.uuid)
+      await saveInstance(c.db, inst.uuid, { task_state: null })
+      await finishActionEvent(c.db, inst.uuid, a.requestId, event, 'Success', c.conductorHost)
+      throw new MigrationCancelled(mig.uuid)
+    }
     await finishActionEvent(c.db, inst.uuid, a.requestId, event, 'Success', c.conductorHost)
     return { inst, migrationUuid: mig.uuid, sel }
   } catch (err) {
+    if (err instanceof MigrationCancelled) throw err
     const message = err instanceof Error ? err.message : String(err)
     await moveAllocations(c.db, mig.uuid, inst.uuid)
     await updateMigration(c.db, mig.uuid, {
@@ -194,7 +217,8 @@ export const unshelveInstance = conductorMethod<{ instanceUuid: string; requestI
     await startActionEvent(c.db, inst.uuid, a.requestId, event, c.conductorHost)
     let sel: Selection
     try {
-      sel = await scheduleInstance(c, inst, {})
+      // An offloaded server is placed like a new one: its requested zone counts (2.77).
+      sel = await scheduleInstance(c, inst, { keepZone: true })
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       await saveInstance(c.db, inst.uuid, { task_state: null })

@@ -25,6 +25,8 @@ export async function scheduleInstance(
     readonly flavor?: FlavorSpec
     readonly ignoreHosts?: readonly string[]
     readonly forceHost?: string
+    /** Keep the request spec's availability zone (unshelve of an offloaded server). */
+    readonly keepZone?: boolean
   },
 ): Promise<Selection> {
   const base = JSON.parse(inst.request_spec || '{}') as Partial<RequestSpec>
@@ -44,8 +46,11 @@ export async function scheduleInstance(
   }
   const mutable = spec as { -readonly [K in keyof RequestSpec]: RequestSpec[K] }
   // The zone of a running server is where it is, not where it asked to be.
-  delete mutable.availabilityZone
+  if (!options.keepZone) delete mutable.availabilityZone
   delete mutable.forceNode
+  // A boot-time requested destination (2.74) does not bind later moves.
+  delete mutable.requestedHost
+  delete mutable.requestedNode
   if (options.forceHost !== undefined) mutable.forceHost = options.forceHost
   else delete mutable.forceHost
   const filled = await fillRequestSpec(c.db, spec, [inst.uuid])

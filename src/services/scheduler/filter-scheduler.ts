@@ -159,6 +159,19 @@ function candidates(
       .join(', ')
     return { hosts: [], detail: `The requested ${what} is not available.` }
   }
+  if (spec.requestedHost !== undefined || spec.requestedNode !== undefined) {
+    const { requestedHost: rh, requestedNode: rn } = spec
+    hosts = hosts.filter(
+      (h) =>
+        (rh === undefined || h.host === rh) &&
+        (rn === undefined || h.nodename === rn || h.hypervisorHostname === rn),
+    )
+    if (hosts.length === 0)
+      return {
+        hosts,
+        detail: `The requested destination ${[rh, rn].filter(Boolean).join('/')} is excluded or full.`,
+      }
+  }
   if (hosts.length === 0) return { hosts, detail: 'every compute node is excluded or full' }
   // One pass with every filter; only when nothing is left, replay filter by
   // filter to name the one that removed the last hosts.

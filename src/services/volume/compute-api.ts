@@ -1,5 +1,5 @@
 import type { AuthContext } from '../../common/auth-context.js'
-import { ServiceUnavailableError } from '../../common/errors.js'
+import { NotFoundError, ServiceUnavailableError } from '../../common/errors.js'
 import { attachmentsOf, findVolume } from '../../db/repositories/volume/volumes.js'
 import {
   completeAttachment,
@@ -8,6 +8,7 @@ import {
   updateAttachmentConnector,
 } from './attachments-service.js'
 import { extendVolume } from './volume-admin-actions.js'
+import { findVisibleType } from './types-service.js'
 import { createVolume } from './volume-create.js'
 import { deleteVolume, findVisibleVolume } from './volumes-service.js'
 import type { VolumeContext } from './volume-context.js'
@@ -95,6 +96,16 @@ export class VolumeComputeApi {
 
   async detach(auth: AuthContext, attachmentId: string): Promise<void> {
     await removeAttachment(this.ctx, auth, attachmentId)
+  }
+
+  /** The name of a volume type the caller may use, by id or name; undefined when there is none. */
+  async volumeTypeName(auth: AuthContext, idOrName: string): Promise<string | undefined> {
+    try {
+      return (await findVisibleType(this.ctx, auth, idOrName)).name
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined
+      throw err
+    }
   }
 
   /** Boot from volume: a new volume (blank, from an image or a snapshot); poll waitFor(…, 'available'). */

@@ -331,6 +331,19 @@ export class FakeDriver implements ComputeDriver {
     this.#get(instance.uuid).interfaces.delete(vif.portId)
   }
 
+  async setAdminPassword(instance: InstanceSpec, password: string): Promise<void> {
+    const i = this.#get(instance.uuid)
+    if (i.powerState !== PowerState.RUNNING)
+      throw new ConflictError(`Instance ${instance.uuid} is not running`)
+    i.adminPassword = password
+    i.console.push('fake: administrator password changed')
+  }
+
+  /** The password the last setAdminPassword gave the guest (tests read it). */
+  adminPasswordOf(uuid: string): string | undefined {
+    return this.#get(uuid).adminPassword
+  }
+
   async getConsoleOutput(instance: InstanceSpec): Promise<string> {
     return `${this.#get(instance.uuid).console.join('\n')}\n`
   }

@@ -18,6 +18,8 @@ export interface FakeInstance {
   readonly volumes: Map<string, BlockDevice>
   readonly interfaces: Map<string, Vif>
   readonly console: string[]
+  /** Last password set by setAdminPassword (a guest agent would apply it). */
+  adminPassword?: string
 }
 
 /** A fake node: its capacity, its sub-hosts and the disks a cold migration left behind. */

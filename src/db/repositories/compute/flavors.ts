@@ -19,6 +19,23 @@ export async function extraSpecsOf(db: Db, flavorid: string): Promise<Record<str
   return Object.fromEntries(rows.map((r) => [r.key, r.value]))
 }
 
+/** Extra specs of several flavors in one query (flavorid → specs; every id present). */
+export async function extraSpecsOfMany(
+  db: Db,
+  flavorids: readonly string[],
+): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>(flavorids.map((id) => [id, {}]))
+  if (flavorids.length === 0) return out
+  const rows = await db
+    .selectFrom('flavor_extra_specs')
+    .select(['flavorid', 'key', 'value'])
+    .where('flavorid', 'in', [...flavorids])
+    .orderBy('key')
+    .execute()
+  for (const r of rows) (out.get(r.flavorid) as Record<string, string>)[r.key] = r.value
+  return out
+}
+
 export async function flavorByFlavorid(db: Db, flavorid: string): Promise<FlavorRow | undefined> {
   return db.selectFrom('flavors').selectAll().where('flavorid', '=', flavorid).executeTakeFirst()
 }

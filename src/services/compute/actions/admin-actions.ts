@@ -1,9 +1,15 @@
-import { CloudError, NotImplementedError } from '../../../common/errors.js'
+import { CloudError, ConflictError, NotImplementedError } from '../../../common/errors.js'
 import { finishAction } from '../../../db/repositories/compute/instance-actions.js'
 import type { ComputeContext } from '../compute-context.js'
-import { VmState } from '../states.js'
-import { recordAction, saveInstance, type ActionCaller } from './action-start.js'
-import { checkLock, checkState, loadInstance, requireAdmin } from './instance-guard.js'
+import { TaskState, VmState } from '../states.js'
+import {
+  callCompute,
+  recordAction,
+  saveExpecting,
+  saveInstance,
+  type ActionCaller,
+} from './action-start.js'
+import { checkHost, checkLock, checkState, loadInstance, requireAdmin } from './instance-guard.js'
 
 /** 410 Gone (Nova's fault name for it is computeFault). */
 export class GoneError extends CloudError {
@@ -43,18 +49,39 @@ export async function injectNetworkInfo(
 }
 
 /**
- * changePassword: Nova's checks, then the driver call; no driver here can set
- * a guest password, so the answer is Nova's 501 for NotImplementedError.
+ * changePassword: task_state updating_password, then a call to the compute
+ * host, which asks the driver (Nova's set_admin_password is an RPC call, so
+ * the API answers 202 only once the guest took it). A driver that cannot →
+ * 501 as Nova; any other failure → 409 InstancePasswordSetFailed.
  */
 export async function changePassword(
   ctx: ComputeContext,
   caller: ActionCaller,
   id: string,
-): Promise<never> {
+  password: string,
+): Promise<void> {
   const inst = await loadInstance(ctx, caller.auth, id)
   checkLock(caller.auth, inst)
   checkState(inst, 'changePassword', { vm: [VmState.ACTIVE] })
-  throw new NotImplementedError('Unable to set password on instance')
+  const host = checkHost(inst)
+  await saveExpecting(ctx, inst, { task_state: TaskState.UPDATING_PASSWORD }, [null])
+  await recordAction(ctx, inst, caller, 'changePassword')
+  try {
+    await callCompute(ctx, host, 'set_admin_password', {
+      instanceUuid: inst.uuid,
+      requestId: caller.requestId,
+      password,
+    })
+  } catch (err) {
+    if (err instanceof NotImplementedError)
+      throw new NotImplementedError('Unable to set password on instance')
+    if (err instanceof CloudError && err.status === 503) throw err
+    throw new ConflictError(
+      `Failed to set admin password on ${inst.uuid} because ${err instanceof Error ? err.message : String(err)}`,
+    )
+  } finally {
+    await finishAction(ctx.db, inst.uuid, caller.requestId)
+  }
 }
 
 /** restore: only soft-deleted servers ([DEFAULT] reclaim_instance_interval is 0: there are none). */

@@ -53,6 +53,9 @@ export async function deliverExternalEvents(
       list.push({ name: e.name, status: evStatus, ...(e.tag !== undefined ? { tag: e.tag } : {}) })
       accepted.set(inst.uuid, list)
       if (e.name === 'volume-extended') await recordAction(ctx, inst, caller, 'extend_volume')
+      // Nova records a start/stop action so users see why their server changed state.
+      if (e.name === 'power-update' && (e.tag === 'POWER_ON' || e.tag === 'POWER_OFF'))
+        await recordAction(ctx, inst, caller, e.tag === 'POWER_ON' ? 'start' : 'stop')
     } else {
       out.push({ ...e, status: 'failed', code: 422 })
       status = 207

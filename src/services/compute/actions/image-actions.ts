@@ -1,3 +1,4 @@
+import { certsNeedAnImage } from '../trusted-certs.js'
 import { BadRequestError } from '../../../common/errors.js'
 import { findKeypair } from '../../../db/repositories/compute/keypairs.js'
 import type { InstanceTable } from '../../../db/compute-schema.js'
@@ -53,6 +54,8 @@ export interface RebuildInput {
   readonly keyName?: string | null
   /** undefined: keep; null: unset (2.57). */
   readonly userData?: string | null
+  /** undefined: keep; null: unset; a list: replace (2.63). */
+  readonly trustedCerts?: readonly string[] | null
 }
 
 /** rebuild: new image (and name, metadata, key, user data) on the same host. */
@@ -93,6 +96,10 @@ export async function rebuildServer(
     }
   }
   if (input.userData !== undefined) values.user_data = input.userData
+  if (input.trustedCerts !== undefined) {
+    if (input.trustedCerts && !inst.image_ref) throw certsNeedAnImage(true)
+    values.trusted_certs = input.trustedCerts ? JSON.stringify(input.trustedCerts) : null
+  }
   const saved = await saveExpecting(ctx, inst, values, [null])
   await recordAction(ctx, inst, caller, 'rebuild')
   await castCompute(ctx, host, 'rebuild_instance', {

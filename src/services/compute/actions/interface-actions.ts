@@ -32,15 +32,39 @@ export interface InterfaceView {
   mac_addr: string
   port_state: string
   fixed_ips: Array<{ subnet_id: string; ip_address: string }>
+  /** The device tag (shown from 2.70). */
+  tag?: string | null
 }
 
-export function interfaceView(p: PortRecord): InterfaceView {
+/**
+ * Device tags of the instance's ports when the caller's microversion shows
+ * them (2.70), else undefined.
+ */
+async function tagsFor(
+  ctx: ComputeContext,
+  mv: number,
+  instanceUuid: string,
+): Promise<Map<string, string | null> | undefined> {
+  if (mv < 70) return undefined
+  const rows = await ctx.db
+    .selectFrom('instance_ports')
+    .select(['port_id', 'tag'])
+    .where('instance_uuid', '=', instanceUuid)
+    .execute()
+  return new Map(rows.map((r) => [r.port_id, r.tag]))
+}
+
+export function interfaceView(
+  p: PortRecord,
+  tags?: ReadonlyMap<string, string | null>,
+): InterfaceView {
   return {
     net_id: p.row.network_id,
     port_id: p.row.id,
     mac_addr: p.row.mac_address,
     port_state: p.row.status,
     fixed_ips: p.fixedIps.map((f) => ({ subnet_id: f.subnet_id, ip_address: f.ip_address })),
+    ...(tags ? { tag: tags.get(p.row.id) ?? null } : {}),
   }
 }
 
@@ -51,11 +75,17 @@ function network(ctx: ComputeContext): NetworkContext {
 
 const STATES = { vm: [VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED], task: [null] }
 
-export async function listInterfaces(ctx: ComputeContext, caller: ActionCaller, id: string) {
+export async function listInterfaces(
+  ctx: ComputeContext,
+  caller: ActionCaller,
+  id: string,
+  mv = 1,
+) {
   const inst = await loadInstance(ctx, caller.auth, id)
   if (!ctx.network) return []
   const ports = await visiblePorts(ctx.network.db, caller.auth, { device_id: inst.uuid })
-  return ports.map(interfaceView)
+  const tags = await tagsFor(ctx, mv, inst.uuid)
+  return ports.map((p) => interfaceView(p, tags))
 }
 
 export async function showInterface(
@@ -63,13 +93,14 @@ export async function showInterface(
   caller: ActionCaller,
   id: string,
   portId: string,
+  mv = 1,
 ): Promise<InterfaceView> {
   const inst = await loadInstance(ctx, caller.auth, id)
   const p = await loadPort(network(ctx).db, portId)
   if (!p) throw new NotFoundError(`Port ${portId} could not be found.`)
   if (p.row.device_id !== inst.uuid)
     throw new NotFoundError(`Instance ${id} does not have a port with id ${portId}`)
-  return interfaceView(p)
+  return interfaceView(p, await tagsFor(ctx, mv, inst.uuid))
 }
 
 /** The network of a request naming none: the only one the project can use (Nova's allocation rules). */
@@ -101,6 +132,7 @@ export async function attachInterface(
   caller: ActionCaller,
   id: string,
   req: { netId?: string; portId?: string; fixedIp?: string; tag?: string },
+  mv = 1,
 ): Promise<InterfaceView> {
   const inst = await loadInstance(ctx, caller.auth, id)
   if (req.netId && req.portId)
@@ -167,7 +199,7 @@ export async function attachInterface(
     await releasePort(ctx, inst, portId, created)
     throw err
   }
-  return interfaceView((await loadPort(net.db, portId)) ?? port)
+  return interfaceView((await loadPort(net.db, portId)) ?? port, await tagsFor(ctx, mv, inst.uuid))
 }
 
 async function releasePort(

@@ -9,13 +9,18 @@ export async function lockServer(
   ctx: ComputeContext,
   caller: ActionCaller,
   id: string,
+  reason: string | null = null,
 ): Promise<void> {
   const inst = await loadInstance(ctx, caller.auth, id)
   const isOwner = inst.project_id === caller.auth.project?.id
   // An owner re-locking changes nothing (and must not take over an admin lock).
   if (inst.locked === 1 && isOwner) return
   await recordApiAction(ctx, inst, caller, 'lock')
-  await saveInstance(ctx, inst, { locked: 1, locked_by: isOwner ? 'owner' : 'admin' })
+  await saveInstance(ctx, inst, {
+    locked: 1,
+    locked_by: isOwner ? 'owner' : 'admin',
+    locked_reason: reason,
+  })
 }
 
 /** unlock; an owner cannot lift an admin's lock (policy unlock:unlock_override is admin-only). */

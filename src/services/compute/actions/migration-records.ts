@@ -71,6 +71,25 @@ export async function updateMigration(
     .execute()
 }
 
+/**
+ * Updates a migration only while its status is one of `from`; false when it
+ * had moved on (a racing abort or step won).
+ */
+export async function updateMigrationIf(
+  db: Db,
+  uuid: string,
+  from: readonly string[],
+  values: Partial<Omit<MigrationTable, 'id' | 'uuid'>>,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('migrations')
+    .set({ ...values, updated_at: new Date().toISOString() })
+    .where('uuid', '=', uuid)
+    .where('status', 'in', [...from])
+    .executeTakeFirst()
+  return Number(res.numUpdatedRows) > 0
+}
+
 /** The newest migration of an instance in one of `statuses` (confirm/revert find theirs this way). */
 export async function latestMigration(
   db: Db,

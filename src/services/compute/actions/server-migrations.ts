@@ -4,7 +4,7 @@ import type { ComputeContext } from '../compute-context.js'
 import { TaskState, VmState } from '../states.js'
 import { recordAction, type ActionCaller } from './action-start.js'
 import { checkLock, checkState, loadInstance, requireAdmin } from './instance-guard.js'
-import { migrationsOf, type MigrationRow } from './migration-records.js'
+import { migrationsOf, updateMigrationIf, type MigrationRow } from './migration-records.js'
 
 const IN_PROGRESS = ['queued', 'preparing', 'running', 'post-migrating']
 
@@ -96,20 +96,31 @@ export async function forceCompleteMigration(
   await recordAction(ctx, inst, caller, 'live_migration_force_complete')
 }
 
-/** DELETE (2.24): checks as Nova, then 501: no driver here can stop a migration midway. */
+/**
+ * DELETE (2.24). A migration not started yet (queued/preparing, from 2.65)
+ * is cancelled: the conductor sees it and undoes its claim. A running one
+ * would need the driver to stop it midway, which none here can: 501.
+ */
 export async function abortMigration(
   ctx: ComputeContext,
   caller: ActionCaller,
   id: string,
   migrationId: string,
-): Promise<never> {
+  mv: number,
+): Promise<void> {
   const inst = await loadInstance(ctx, caller.auth, id)
   requireAdmin(caller.auth, 'os_compute_api:servers:migrations:delete')
   checkLock(caller.auth, inst)
   checkState(inst, 'abort live migration', { task: [TaskState.MIGRATING] })
   const m = await migrationForAction(ctx, inst.uuid, migrationId)
-  if (!['running', 'preparing'].includes(m.status))
-    throw invalidMigrationState(m, 'abort live migration')
+  const queued = ['queued', 'preparing']
+  const allowed = mv >= 65 ? ['running', ...queued] : ['running']
+  if (!allowed.includes(m.status)) throw invalidMigrationState(m, 'abort live migration')
+  if (queued.includes(m.status)) {
+    await recordAction(ctx, inst, caller, 'live_migration_cancel')
+    if (await updateMigrationIf(ctx.db, m.uuid, queued, { status: 'cancelled' })) return
+    // It started meanwhile: now it is a running migration.
+  }
   throw new NotImplementedError(
     'Aborting a live migration is not supported by this compute driver.',
   )

@@ -1,4 +1,6 @@
+import { ConflictError } from '../../../common/errors.js'
 import type { ComputeContext } from '../compute-context.js'
+import { checkZone } from '../servers-create-placement.js'
 import { CONDUCTOR_TOPIC } from '../rpc.js'
 import { TaskState, VmState } from '../states.js'
 import { castCompute, recordAction, saveExpecting, type ActionCaller } from './action-start.js'
@@ -56,11 +58,32 @@ export async function unshelveServer(
   ctx: ComputeContext,
   caller: ActionCaller,
   id: string,
+  options: { availabilityZone?: string | null } = {},
 ): Promise<void> {
   const inst = await loadInstance(ctx, caller.auth, id)
   checkLock(caller.auth, inst)
   checkState(inst, 'unshelve', { vm: [VmState.SHELVED, VmState.SHELVED_OFFLOADED] })
-  await saveExpecting(ctx, inst, { task_state: TaskState.UNSHELVING }, [null])
+  const az = options.availabilityZone
+  let spec: string | undefined
+  if (az !== undefined) {
+    // 2.77: only an offloaded server goes through the scheduler again, so only
+    // it can change zone; the zone is kept in its request spec for that.
+    if (inst.vm_state !== VmState.SHELVED_OFFLOADED)
+      throw new ConflictError(
+        `Specifying an availability zone or a host when unshelving server "${inst.uuid}" with status "${inst.vm_state}" is not supported. The server status must be SHELVED_OFFLOADED.`,
+      )
+    if (az !== null) await checkZone(ctx, az)
+    const rs = JSON.parse(inst.request_spec || '{}') as Record<string, unknown>
+    if (az === null) delete rs['availabilityZone']
+    else rs['availabilityZone'] = az
+    spec = JSON.stringify(rs)
+  }
+  await saveExpecting(
+    ctx,
+    inst,
+    { task_state: TaskState.UNSHELVING, ...(spec !== undefined ? { request_spec: spec } : {}) },
+    [null],
+  )
   await recordAction(ctx, inst, caller, 'unshelve')
   const msg = { instanceUuid: inst.uuid, requestId: caller.requestId }
   if (inst.vm_state === VmState.SHELVED && inst.host)

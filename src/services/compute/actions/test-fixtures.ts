@@ -47,6 +47,7 @@ export async function insertInstance(
     locked: 0,
     locked_by: null,
     locked_reason: null,
+    trusted_certs: null,
     launch_index: 0,
     reservation_id: 'r-1',
     request_spec: '{}',

@@ -32,13 +32,15 @@ const ATTACH_STATES = [
   VmState.SHELVED_OFFLOADED,
 ]
 
-/** An os-volume_attachments entry (Nova's view before 2.70: no tag, no delete_on_termination). */
-export function attachmentView(b: BdmRow): Record<string, unknown> {
+/** An os-volume_attachments entry: `tag` from 2.70, `delete_on_termination` from 2.79. */
+export function attachmentView(b: BdmRow, mv: number): Record<string, unknown> {
   return {
     id: b.volume_id,
     volumeId: b.volume_id,
     serverId: b.instance_uuid,
     ...(b.device_name ? { device: b.device_name } : {}),
+    ...(mv >= 70 ? { tag: b.tag } : {}),
+    ...(mv >= 79 ? { delete_on_termination: b.delete_on_termination === 1 } : {}),
   }
 }
 
@@ -94,7 +96,13 @@ export async function attachVolume(
   ctx: ComputeContext,
   caller: ActionCaller,
   id: string,
-  req: { volumeId: string; device?: string; tag?: string; microversion: number },
+  req: {
+    volumeId: string
+    device?: string
+    tag?: string
+    deleteOnTermination?: boolean
+    microversion: number
+  },
 ): Promise<BdmRow> {
   const inst = await loadInstance(ctx, caller.auth, id)
   checkShelvedVersion(inst, req.microversion, 'attach_volume')
@@ -141,7 +149,7 @@ export async function attachVolume(
       image_id: null,
       volume_size: vol.size,
       volume_type: null,
-      delete_on_termination: 0,
+      delete_on_termination: req.deleteOnTermination ? 1 : 0,
       connection_info: connection === null ? null : JSON.stringify(connection),
       attachment_id: attachmentId,
       tag: req.tag ?? null,

@@ -23,7 +23,11 @@ function events(mv: number) {
       {
         server_uuid: Type.String(),
         name: Type.Union(
-          [...NAMES, ...(mv >= 51 ? ['volume-extended'] : [])].map((n) => Type.Literal(n)),
+          [
+            ...NAMES,
+            ...(mv >= 51 ? ['volume-extended'] : []),
+            ...(mv >= 76 ? ['power-update'] : []),
+          ].map((n) => Type.Literal(n)),
         ),
         status: Type.Optional(
           Type.Union(['failed', 'completed', 'in-progress'].map((s) => Type.Literal(s))),

@@ -216,6 +216,32 @@ describe('compute flavors API', () => {
     assert.equal((await req('GET', `/flavors/${id}`, a.token)).status, 404)
   })
 
+  test('2.61 shows extra_specs in flavor detail, show and create', async () => {
+    await req('POST', '/flavors/3/os-extra_specs', admin, {
+      extra_specs: { 'hw:numa_nodes': '1' },
+    })
+    const old = await req('GET', '/flavors/3', a.token, undefined, '2.60')
+    assert.equal(old.body.flavor.extra_specs, undefined)
+    const shown = await req('GET', '/flavors/3', a.token, undefined, '2.61')
+    assert.deepEqual(shown.body.flavor.extra_specs, { 'hw:numa_nodes': '1' })
+    const detail = await req('GET', '/flavors/detail', a.token, undefined, '2.61')
+    const byId = new Map(
+      detail.body.flavors.map((f: { id: string; extra_specs: unknown }) => [f.id, f.extra_specs]),
+    )
+    assert.deepEqual(byId.get('3'), { 'hw:numa_nodes': '1' })
+    assert.deepEqual(byId.get('1'), {})
+    const brief = await req('GET', '/flavors', a.token, undefined, '2.61')
+    assert.equal(brief.body.flavors[0].extra_specs, undefined, 'the brief list has none')
+    const made = await req(
+      'POST',
+      '/flavors',
+      admin,
+      { flavor: { name: 'f261', ram: 64, vcpus: 1, disk: 0 } },
+      '2.61',
+    )
+    assert.deepEqual(made.body.flavor.extra_specs, {})
+  })
+
   test('extra specs: admin writes, members read, key validation', async () => {
     const set = await req('POST', '/flavors/2/os-extra_specs', admin, {
       extra_specs: { 'hw:cpu_policy': 'dedicated', 'quota:cpu_shares': 1024 },

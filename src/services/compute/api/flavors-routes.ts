@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FlavorRow } from '../../../db/repositories/compute/flavors.js'
 import { isAdmin } from '../../../common/auth-context.js'
 import { BadRequestError } from '../../../common/errors.js'
 import type { ComputeContext } from '../compute-context.js'
@@ -13,7 +14,7 @@ import {
   type FlavorListQuery,
 } from '../flavors-service.js'
 import { flavorCreateBody255, flavorUpdateBody } from './flavors-schemas.js'
-import { flavorDetail, flavorList } from './flavors-views.js'
+import { extraSpecsFor, flavorDetail, flavorList } from './flavors-views.js'
 import { atLeast } from './microversion.js'
 import { MAX_LIMIT } from './resource-links.js'
 import { nonNegativeInt, queryValue, requireAdmin, versionNotFound } from './resource-policy.js'
@@ -78,15 +79,21 @@ function listQuery(request: FastifyRequest): FlavorListQuery {
 
 /** Nova's flavors API: list/detail/show, and admin create/update (2.55)/delete. */
 export function flavorsRoutes(ctx: ComputeContext): FastifyPluginAsync {
+  const detailWithSpecs = async (request: FastifyRequest, row: FlavorRow) =>
+    flavorDetail(request, row, (await extraSpecsFor(ctx.db, request, [row])).get(row.flavorid))
   return async (app) => {
     app.get('/flavors', async (request) =>
       flavorList(request, await listFlavors(ctx, request.auth, listQuery(request)), false),
     )
-    app.get('/flavors/detail', async (request) =>
-      flavorList(request, await listFlavors(ctx, request.auth, listQuery(request)), true),
-    )
+    app.get('/flavors/detail', async (request) => {
+      const rows = await listFlavors(ctx, request.auth, listQuery(request))
+      return flavorList(request, rows, true, await extraSpecsFor(ctx.db, request, rows))
+    })
     app.get<IdParams>('/flavors/:id', async (request) => ({
-      flavor: flavorDetail(request, await visibleFlavor(ctx, request.auth, request.params.id)),
+      flavor: await detailWithSpecs(
+        request,
+        await visibleFlavor(ctx, request.auth, request.params.id),
+      ),
     }))
 
     app.post<{ Body: { flavor: FlavorCreateInput } }>(
@@ -101,7 +108,7 @@ export function flavorsRoutes(ctx: ComputeContext): FastifyPluginAsync {
             "Invalid input for field/attribute flavor. Additional properties are not allowed ('description' was unexpected)",
           )
         const row = await createFlavor(ctx, request.body.flavor, withDescription)
-        return { flavor: flavorDetail(request, row) }
+        return { flavor: await detailWithSpecs(request, row) }
       },
     )
 
@@ -120,7 +127,7 @@ export function flavorsRoutes(ctx: ComputeContext): FastifyPluginAsync {
           request.params.id,
           request.body.flavor.description,
         )
-        return { flavor: flavorDetail(request, row) }
+        return { flavor: await detailWithSpecs(request, row) }
       },
     )
 

@@ -57,7 +57,8 @@ async function view(
       cpu_info: atLeast(request, 28) ? parseCpuInfo(n.cpu_info) : n.cpu_info,
     })
   }
-  if (h.servers && h.servers.length > 0) out['servers'] = h.servers
+  // Asked for (with_servers): before 2.75 an empty list is left out, from 2.75 shown.
+  if (h.servers && (h.servers.length > 0 || atLeast(request, 75))) out['servers'] = h.servers
   return out
 }
 

@@ -132,6 +132,21 @@ describe('os-instance-actions', () => {
       since.body.instanceActions.map((x: { request_id: string }) => x.request_id),
       ['req-3', 'req-2'],
     )
+    const window = (v: string, q: string) =>
+      req('GET', `/servers/${vm.uuid}/os-instance-actions?${q}`, a.token, undefined, v)
+    const before = await window('2.66', 'changes-before=2026-01-01T00:00:30Z')
+    assert.equal(before.status, 200, JSON.stringify(before.body))
+    assert.deepEqual(
+      before.body.instanceActions.map((x: { request_id: string }) => x.request_id),
+      ['req-1'],
+    )
+    const ignored = await window('2.65', 'changes-before=2026-01-01T00:00:30Z')
+    assert.equal(ignored.body.instanceActions.length, 3, 'before 2.66 the filter is unknown')
+    const crossed = await window(
+      '2.66',
+      'changes-since=2026-01-01T00:00:30Z&changes-before=2026-01-01T00:00:10Z',
+    )
+    assert.equal(crossed.status, 400)
     assert.equal((await req('GET', `/servers/${vm.uuid}/os-instance-actions`, b.token)).status, 404)
   })
 

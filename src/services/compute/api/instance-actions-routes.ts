@@ -15,6 +15,7 @@ export function instanceActionsRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const mv = request.computeMicroversion
       const q = request.query as RawQuery
       const since = mv >= 58 ? last(q, 'changes-since') : undefined
+      const before = mv >= 66 ? last(q, 'changes-before') : undefined
       const rawLimit = mv >= 58 ? last(q, 'limit') : undefined
       if (rawLimit !== undefined && !/^[0-9]+$/.test(rawLimit))
         throw new BadRequestError(
@@ -29,6 +30,7 @@ export function instanceActionsRoutes(ctx: ComputeContext): FastifyPluginAsync {
         mv,
         {
           ...(since !== undefined ? { changesSince: parseTime('changes-since', since) } : {}),
+          ...(before !== undefined ? { changesBefore: parseTime('changes-before', before) } : {}),
           ...(rawLimit !== undefined ? { limit: Number(rawLimit) } : {}),
           ...(marker !== undefined ? { marker } : {}),
         },

@@ -44,7 +44,12 @@ interface CreateBody {
 export function interfacesRoutes(ctx: ComputeContext): FastifyPluginAsync {
   return async (app) => {
     app.get<Params>('/servers/:id/os-interface', async (request) => ({
-      interfaceAttachments: await listInterfaces(ctx, callerOf(request), request.params.id),
+      interfaceAttachments: await listInterfaces(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        request.computeMicroversion,
+      ),
     }))
 
     app.get<Params>('/servers/:id/os-interface/:portId', async (request) => ({
@@ -53,6 +58,7 @@ export function interfacesRoutes(ctx: ComputeContext): FastifyPluginAsync {
         callerOf(request),
         request.params.id,
         request.params.portId,
+        request.computeMicroversion,
       ),
     }))
 
@@ -71,12 +77,18 @@ export function interfacesRoutes(ctx: ComputeContext): FastifyPluginAsync {
       if (v.port_id !== undefined) checkUuid('interfaceAttachment/port_id', v.port_id)
       const ip = v.fixed_ips?.[0]?.ip_address
       if (ip !== undefined) checkIp('interfaceAttachment/fixed_ips/0/ip_address', ip)
-      const view = await attachInterface(ctx, callerOf(request), request.params.id, {
-        ...(v.net_id !== undefined ? { netId: v.net_id } : {}),
-        ...(v.port_id !== undefined ? { portId: v.port_id } : {}),
-        ...(ip !== undefined ? { fixedIp: ip } : {}),
-        ...(v.tag !== undefined ? { tag: v.tag } : {}),
-      })
+      const view = await attachInterface(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        {
+          ...(v.net_id !== undefined ? { netId: v.net_id } : {}),
+          ...(v.port_id !== undefined ? { portId: v.port_id } : {}),
+          ...(ip !== undefined ? { fixedIp: ip } : {}),
+          ...(v.tag !== undefined ? { tag: v.tag } : {}),
+        },
+        request.computeMicroversion,
+      )
       return { interfaceAttachment: view }
     })
 

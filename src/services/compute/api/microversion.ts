@@ -1,9 +1,26 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { BadRequestError, NotAcceptableError } from '../../../common/errors.js'
 
-/** Lowest and highest compute API microversion this server implements. */
+/**
+ * Lowest and highest compute API microversion this server implements. Every
+ * behaviour change up to the maximum is honoured; those after 2.60, and where:
+ * 2.61 flavor extra_specs (flavors-views) · 2.62 event host/hostId
+ * (servers-instance-actions) · 2.63 trusted_image_certificates
+ * (trusted-certs) · 2.64 server group policy/rules (server-groups-routes) ·
+ * 2.65 abort of queued/preparing live migrations (server-migrations) ·
+ * 2.66 changes-before (servers-list, instance actions, os-migrations) ·
+ * 2.67 BDM volume_type · 2.68 no `force` on evacuate/live migrate ·
+ * 2.69 down-cell minimal views (Nubis has no cells: never triggered) ·
+ * 2.70 device tags (interfaces, volume attachments) · 2.71 server_groups in
+ * show/update/rebuild · 2.72 ports with resource requests (no API change) ·
+ * 2.73 lock reason, locked filter/sort · 2.74 host/hypervisor_hostname on
+ * create · 2.75 closed query schemas (strict-query), full PUT/rebuild views,
+ * swap 0, hypervisor servers always · 2.76 power-update event ·
+ * 2.77 unshelve to a zone · 2.78 server topology · 2.79 volume attachment
+ * delete_on_termination.
+ */
 export const MIN_MICROVERSION = '2.1'
-export const MAX_MICROVERSION = '2.60'
+export const MAX_MICROVERSION = '2.79'
 
 declare module 'fastify' {
   interface FastifyRequest {

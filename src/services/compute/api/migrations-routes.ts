@@ -48,6 +48,16 @@ function view(request: FastifyRequest, m: MigrationRow, ids: Map<string, number>
   return out
 }
 
+/** An ISO 8601 time query parameter as UTC ISO text, or undefined when absent. */
+function timeParam(q: Record<string, unknown>, key: string): string | undefined {
+  const raw = queryValue(q[key])
+  if (raw === undefined) return undefined
+  const d = new Date(raw)
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(d.getTime()))
+    throw new BadRequestError(`Invalid input for query parameters ${key}. Value: ${raw}.`)
+  return d.toISOString()
+}
+
 /** Nova's os-migrations (admin): filters, 2.23 type and links, 2.59 uuid, paging, changes-since. */
 export function migrationsRoutes(ctx: ComputeContext): FastifyPluginAsync {
   return async (app) => {
@@ -56,20 +66,16 @@ export function migrationsRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const paged = atLeast(request, 59)
       if (paged)
         for (const k of Object.keys(q))
-          if (!ALLOWED_259.has(k))
+          if (!ALLOWED_259.has(k) && !(k === 'changes-before' && atLeast(request, 66)))
             throw new BadRequestError(
               `Invalid input for query parameters ${k}. Additional properties are not allowed`,
             )
-      let changesSince: string | undefined
-      const rawSince = paged ? queryValue(q['changes-since']) : undefined
-      if (rawSince !== undefined) {
-        const d = new Date(rawSince)
-        if (!/^\d{4}-\d{2}-\d{2}T/.test(rawSince) || Number.isNaN(d.getTime()))
-          throw new BadRequestError(
-            `Invalid input for query parameters changes-since. Value: ${rawSince}.`,
-          )
-        changesSince = d.toISOString()
-      }
+      const changesSince = paged ? timeParam(q, 'changes-since') : undefined
+      const changesBefore = atLeast(request, 66) ? timeParam(q, 'changes-before') : undefined
+      if (changesSince && changesBefore && changesBefore < changesSince)
+        throw new BadRequestError(
+          'The value of changes-since must be less than or equal to changes-before.',
+        )
       const limit = paged
         ? Math.min(nonNegativeInt(q['limit'], 'limit') ?? MAX_LIMIT, MAX_LIMIT)
         : undefined
@@ -84,6 +90,7 @@ export function migrationsRoutes(ctx: ComputeContext): FastifyPluginAsync {
           source_compute: queryValue(q['source_compute']),
           migration_type: queryValue(q['migration_type']),
           changesSince,
+          changesBefore,
         },
         page,
       )

@@ -183,6 +183,32 @@ describe('compute os-migrations and os-simple-tenant-usage', () => {
       400,
     )
     assert.equal((await req('GET', '/os-migrations?bogus=1', admin, undefined, '2.59')).status, 400)
+    const before = await req(
+      'GET',
+      '/os-migrations?changes-before=2026-01-02T00:00:00Z',
+      admin,
+      undefined,
+      '2.66',
+    )
+    assert.equal(before.status, 200)
+    assert.deepEqual(
+      before.body.migrations.map((x: { uuid: string }) => x.uuid),
+      [migs[1], migs[0]],
+      'inclusive, as Nova',
+    )
+    assert.equal(
+      (
+        await req(
+          'GET',
+          '/os-migrations?changes-before=2026-01-02T00:00:00Z',
+          admin,
+          undefined,
+          '2.65',
+        )
+      ).status,
+      400,
+      'an unknown parameter from 2.59 until 2.66',
+    )
   })
 
   test('usage: hours and totals from instances; project members see their own only', async () => {

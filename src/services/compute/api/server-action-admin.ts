@@ -10,7 +10,7 @@ import { addFixedIp, removeFixedIp } from '../actions/fixed-ip-actions.js'
 import { lockServer, unlockServer } from '../actions/lock-actions.js'
 import { changeServerSecurityGroup } from '../actions/security-group-actions.js'
 import { deleteServer } from '../servers-delete.js'
-import type { ServerActions } from './server-action-types.js'
+import { perVersion, type ServerActions } from './server-action-types.js'
 
 const SG_NAME = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 255 }) },
@@ -20,8 +20,24 @@ const SG_NAME = Type.Object(
 /** lock/unlock, os-resetState, add/removeFixedIp, resetNetwork, injectNetworkInfo, changePassword, security groups, restore. */
 export const adminActions: ServerActions = {
   lock: {
-    async run({ ctx, caller, serverId }) {
-      await lockServer(ctx, caller, serverId)
+    // Before 2.73 Nova does not look at the body; from 2.73 it may carry a reason.
+    schema: perVersion((mv) =>
+      mv >= 73
+        ? Type.Union([
+            Type.Null(),
+            Type.Object(
+              { locked_reason: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) },
+              { additionalProperties: false },
+            ),
+          ])
+        : Type.Unknown(),
+    ),
+    async run({ ctx, caller, serverId, value, request }) {
+      const reason =
+        request.computeMicroversion >= 73
+          ? ((value as { locked_reason?: string } | null)?.locked_reason ?? null)
+          : null
+      await lockServer(ctx, caller, serverId, reason)
     },
   },
   unlock: {
@@ -50,8 +66,8 @@ export const adminActions: ServerActions = {
   },
   changePassword: {
     schema: Type.Object({ adminPass: Type.String() }, { additionalProperties: false }),
-    async run({ ctx, caller, serverId }) {
-      await changePassword(ctx, caller, serverId)
+    async run({ ctx, caller, serverId, value }) {
+      await changePassword(ctx, caller, serverId, (value as { adminPass: string }).adminPass)
     },
   },
   addSecurityGroup: {

@@ -1,3 +1,4 @@
+import { parseTrustedCerts } from './trusted-certs.js'
 import { Type, type TSchema } from '@sinclair/typebox'
 import { isAdmin } from '../../../common/auth-context.js'
 import { backupServer, rebuildServer, snapshotServer } from '../actions/image-actions.js'
@@ -37,6 +38,8 @@ const REBUILD = perVersion((mv): TSchema => {
   if (mv >= 54) props['key_name'] = Type.Optional(Type.Union([NAME, Type.Null()]))
   if (mv >= 57)
     props['user_data'] = Type.Optional(Type.Union([Type.String({ maxLength: 65535 }), Type.Null()]))
+  // Checked by parseTrustedCerts, which words errors like Nova.
+  if (mv >= 63) props['trusted_image_certificates'] = Type.Optional(Type.Unknown())
   return Type.Object(props, { additionalProperties: false })
 })
 
@@ -48,6 +51,7 @@ interface RebuildBody {
   description?: string | null
   key_name?: string | null
   user_data?: string | null
+  trusted_image_certificates?: unknown
 }
 
 /** createImage, createBackup, shelve, shelveOffload, unshelve, rebuild. */
@@ -111,8 +115,31 @@ export const imageActions: ServerActions = {
     },
   },
   unshelve: {
-    async run({ ctx, caller, serverId }) {
-      await unshelveServer(ctx, caller, serverId)
+    // Before 2.77 Nova ignores the body; from 2.77 null or {availability_zone}.
+    schema: perVersion((mv) =>
+      mv >= 77
+        ? Type.Union([
+            Type.Null(),
+            Type.Object(
+              { availability_zone: Type.Union([NAME, Type.Null()]) },
+              { additionalProperties: false },
+            ),
+          ])
+        : Type.Unknown(),
+    ),
+    async run({ ctx, caller, serverId, value, request }) {
+      const v =
+        request.computeMicroversion >= 77
+          ? (value as { availability_zone?: string | null } | null)
+          : null
+      if (typeof v?.availability_zone === 'string')
+        checkName('availability_zone', v.availability_zone)
+      await unshelveServer(
+        ctx,
+        caller,
+        serverId,
+        v && v.availability_zone !== undefined ? { availabilityZone: v.availability_zone } : {},
+      )
     },
   },
   rebuild: {
@@ -129,6 +156,7 @@ export const imageActions: ServerActions = {
           caller.auth.project?.id ?? '',
           Object.keys(v.metadata).length,
         )
+      const trustedCerts = parseTrustedCerts(v.trusted_image_certificates, mv)
       const adminPass = v.adminPass ?? generatePassword()
       const row = await rebuildServer(ctx, caller, serverId, {
         imageRef: v.imageRef,
@@ -138,9 +166,15 @@ export const imageActions: ServerActions = {
         ...(mv >= 19 && v.description !== undefined ? { description: v.description } : {}),
         ...(mv >= 54 && v.key_name !== undefined ? { keyName: v.key_name } : {}),
         ...(mv >= 57 && v.user_data !== undefined ? { userData: v.user_data } : {}),
+        ...(trustedCerts !== undefined ? { trustedCerts } : {}),
       })
       const admin = isAdmin(caller.auth)
-      const data = await loadServerViewData(ctx, [row], { admin, microversion: mv })
+      const data = await loadServerViewData(
+        ctx,
+        [row],
+        { admin, microversion: mv },
+        { serverGroups: true },
+      )
       const server = serverUpdateView(row, data, viewOptions(ctx, mv, admin))
       return {
         server: { ...server, adminPass, ...(mv >= 57 ? { user_data: row.user_data } : {}) },

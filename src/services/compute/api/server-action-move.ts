@@ -26,7 +26,8 @@ const LIVE = perVersion((mv): TSchema => {
     block_migration: mv >= 25 ? Type.Union([Type.Boolean(), Type.Literal('auto')]) : BOOLISH,
   }
   if (mv < 25) props['disk_over_commit'] = BOOLISH
-  if (mv >= 30) props['force'] = Type.Optional(BOOLISH)
+  // 2.30 added force, 2.68 removed it again (forced moves skipped the scheduler's checks).
+  if (mv >= 30 && mv < 68) props['force'] = Type.Optional(BOOLISH)
   return Type.Object(props, { additionalProperties: false })
 })
 
@@ -36,7 +37,7 @@ const EVACUATE = perVersion((mv): TSchema => {
     adminPass: Type.Optional(Type.String()),
   }
   if (mv < 14) props['onSharedStorage'] = BOOLISH
-  if (mv >= 29) props['force'] = Type.Optional(Type.Boolean())
+  if (mv >= 29 && mv < 68) props['force'] = Type.Optional(Type.Boolean())
   return Type.Object(props, { additionalProperties: false })
 })
 
@@ -100,7 +101,8 @@ export const moveActions: ServerActions = {
       const v = value as { host: string | null; block_migration: unknown; force?: unknown }
       const mv = request.computeMicroversion
       if (mv < 25 || v.block_migration !== 'auto') strictBool('block_migration', v.block_migration)
-      const force = mv >= 30 && v.force !== undefined ? strictBool('force', v.force) : false
+      const force =
+        mv >= 30 && mv < 68 && v.force !== undefined ? strictBool('force', v.force) : false
       if (force && !v.host) throw new BadRequestError("Can't force to a non-provided destination")
       await liveMigrate(ctx, caller, serverId, { host: v.host, force, async: mv >= 34 })
     },
@@ -117,7 +119,7 @@ export const moveActions: ServerActions = {
         force?: boolean
       }
       const mv = request.computeMicroversion
-      const force = mv >= 29 ? v.force === true : false
+      const force = mv >= 29 && mv < 68 ? v.force === true : false
       if (force && !v.host) throw new BadRequestError("Can't force to a non-provided destination")
       let adminPass: string | undefined
       if (mv >= 14) adminPass = v.adminPass ?? generatePassword()

@@ -55,6 +55,49 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
   })
   after(async () => cloud.close())
 
+  test('changePassword reaches the guest through the driver and is an instance action', async () => {
+    const id = await boot(member.token, 'pw')
+    const r = await act(id, { changePassword: { adminPass: 'Newpass1234' } }, member.token)
+    assert.equal(r.status, 202, JSON.stringify(r.body))
+    const s = await show(id, member.token)
+    assert.equal(s['status'], 'ACTIVE')
+    assert.equal(s['OS-EXT-STS:task_state'], null)
+    const out = await act(id, { 'os-getConsoleOutput': {} }, member.token)
+    assert.match(out.body.output, /administrator password changed/)
+    const actions = (await c('GET', `/servers/${id}/os-instance-actions`, member.token)).body
+      .instanceActions as Array<{ action: string; request_id: string }>
+    const pw = actions.find((a) => a.action === 'changePassword')
+    assert.ok(pw, JSON.stringify(actions))
+    const detail = (
+      await c(
+        'GET',
+        `/servers/${id}/os-instance-actions/${pw.request_id}`,
+        admin,
+        undefined,
+        '2.62',
+      )
+    ).body.instanceAction
+    assert.equal(detail.events[0].event, 'compute_set_admin_password')
+    assert.equal(detail.events[0].result, 'Success')
+    assert.ok(detail.events[0].host, 'admins see the event host from 2.62')
+    assert.match(detail.events[0].hostId, /^[0-9a-f]{56}$/)
+    const asMember = (
+      await c(
+        'GET',
+        `/servers/${id}/os-instance-actions/${pw.request_id}`,
+        member.token,
+        undefined,
+        '2.62',
+      )
+    ).body.instanceAction
+    assert.equal(asMember.events[0].host, undefined, 'members never see the host')
+    assert.equal(asMember.events[0].hostId, detail.events[0].hostId)
+    assert.equal((await act(id, { 'os-stop': null }, member.token)).status, 202)
+    await expectStatus(id, 'SHUTOFF', member.token)
+    const stopped = await act(id, { changePassword: { adminPass: 'x' } }, member.token)
+    assert.equal(stopped.status, 409)
+  })
+
   test('reboot, stop/start, pause/unpause, suspend/resume walk the statuses', async () => {
     const id = await boot(admin, 'power')
     assert.equal((await act(id, { reboot: { type: 'HARD' } })).status, 202)
@@ -250,6 +293,32 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
     await expectStatus(id, 'ACTIVE')
     const bad = await act(id, { rebuild: { imageRef: '00000000-0000-0000-0000-000000000000' } })
     assert.equal(bad.status, 400)
+    // 2.63: trusted certificates set, then cleared, by rebuild.
+    const certs = ['cert-1']
+    const withCerts = await act(
+      id,
+      { rebuild: { imageRef: image, trusted_image_certificates: certs } },
+      admin,
+      '2.63',
+    )
+    assert.equal(withCerts.status, 202, JSON.stringify(withCerts.body))
+    assert.deepEqual(withCerts.body.server.trusted_image_certificates, certs)
+    await expectStatus(id, 'ACTIVE')
+    const tooOld = await act(
+      id,
+      { rebuild: { imageRef: image, trusted_image_certificates: certs } },
+      admin,
+      '2.62',
+    )
+    assert.equal(tooOld.status, 400)
+    const cleared = await act(
+      id,
+      { rebuild: { imageRef: image, trusted_image_certificates: null } },
+      admin,
+      '2.63',
+    )
+    assert.equal(cleared.body.server.trusted_image_certificates, null)
+    await expectStatus(id, 'ACTIVE')
   })
 
   test('console output through the worker; remote console URL with a live token', async () => {

@@ -76,6 +76,47 @@ describe('os-server-groups', () => {
     assert.equal(gone.body.itemNotFound.message, `Instance group ${g.id} could not be found.`)
   })
 
+  test('2.64: policy and rules replace policies and metadata', async () => {
+    const p = await memberOf(cloud, admin, 'sg-264')
+    const post = (group: Record<string, unknown>, v = '2.64') =>
+      req('POST', '/os-server-groups', p.token, { server_group: { name: 'g', ...group } }, v)
+    const c = await post({ policy: 'anti-affinity', rules: { max_server_per_host: '2' } })
+    assert.equal(c.status, 200, JSON.stringify(c.body))
+    assert.deepEqual(Object.keys(c.body.server_group).sort(), [
+      'id',
+      'members',
+      'name',
+      'policy',
+      'project_id',
+      'rules',
+      'user_id',
+    ])
+    assert.deepEqual(c.body.server_group.rules, { max_server_per_host: 2 })
+    const old = await req(
+      'GET',
+      `/os-server-groups/${c.body.server_group.id}`,
+      p.token,
+      undefined,
+      '2.63',
+    )
+    assert.deepEqual(old.body.server_group.policies, ['anti-affinity'])
+    assert.deepEqual(old.body.server_group.metadata, {})
+    const plain = await post({ policy: 'soft-affinity' })
+    assert.equal(plain.status, 200)
+    assert.deepEqual(plain.body.server_group.rules, {})
+    const ruled = await post({ policy: 'affinity', rules: { max_server_per_host: 2 } })
+    assert.equal(ruled.status, 400)
+    assert.equal(ruled.body.badRequest.message, 'Only anti-affinity policy supports rules.')
+    assert.equal((await post({ policies: ['affinity'] })).status, 400, 'policies is gone at 2.64')
+    assert.equal((await post({ policy: 'affinity' }, '2.63')).status, 400, 'policy needs 2.64')
+    assert.equal((await post({})).status, 400)
+    assert.equal(
+      (await post({ policy: 'anti-affinity', rules: { max_server_per_host: 0 } })).status,
+      400,
+    )
+    assert.equal((await post({ policy: 'anti-affinity', rules: { other: 1 } })).status, 400)
+  })
+
   test('server_groups quota; the group hint adds members within server_group_members', async () => {
     const p = await memberOf(cloud, admin, 'sg-quota')
     for (const n of ['q1', 'q2', 'q3'])

@@ -56,9 +56,16 @@ export function serverMigrationsRoutes(ctx: ComputeContext): FastifyPluginAsync 
       return reply.status(202).send()
     })
 
-    app.delete<Params>('/servers/:id/migrations/:migrationId', async (request) => {
+    app.delete<Params>('/servers/:id/migrations/:migrationId', async (request, reply) => {
       since(request, 24)
-      await abortMigration(ctx, callerOf(request), request.params.id, request.params.migrationId)
+      await abortMigration(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        request.params.migrationId,
+        request.computeMicroversion,
+      )
+      return reply.status(202).send()
     })
   }
 }

@@ -1,3 +1,5 @@
+import { certsNeedAnImage } from '../trusted-certs.js'
+import { parseTrustedCerts } from './trusted-certs.js'
 import type { Static } from '@sinclair/typebox'
 import { BadRequestError } from '../../../common/errors.js'
 import { generatePassword } from '../actions/password.js'
@@ -36,13 +38,16 @@ function checkVersionedFields(s: ServerBody, mv: number): void {
   if (s.description !== undefined && mv < 19) throw unexpected('description')
   if (s.tags !== undefined && mv < 52) throw unexpected('tags')
   if (s.personality !== undefined && mv >= 57) throw unexpected('personality')
-  if (s.trusted_image_certificates !== undefined) throw unexpected('trusted_image_certificates')
   const tagsAllowed = mv === 32 || mv >= 42
   if (Array.isArray(s.networks) && s.networks.some((n) => n.tag !== undefined)) {
     if (!((mv >= 32 && mv <= 36) || mv >= 42)) throw unexpected('tag')
   }
   if (!tagsAllowed && s.block_device_mapping_v2?.some((b) => b.tag !== undefined))
     throw unexpected('tag')
+  if (mv < 74 && s.host !== undefined) throw unexpected('host')
+  if (mv < 74 && s.hypervisor_hostname !== undefined) throw unexpected('hypervisor_hostname')
+  if (mv < 67 && s.block_device_mapping_v2?.some((b) => b.volume_type !== undefined))
+    throw unexpected('volume_type')
   if (mv >= 37 && s.networks === undefined)
     throw new BadRequestError(
       "Invalid input for field/attribute server. Value: 'networks' is a required property",
@@ -171,6 +176,9 @@ function parseBdms(s: ServerBody): BdmRequest[] {
       ...(b.guest_format !== undefined ? { guestFormat: b.guest_format } : {}),
       deleteOnTermination: boolish(b.delete_on_termination),
       ...(b.tag !== undefined ? { tag: b.tag } : {}),
+      ...(typeof b.volume_type === 'string' && b.volume_type !== ''
+        ? { volumeType: b.volume_type }
+        : {}),
     }
   })
 }
@@ -228,6 +236,8 @@ export function parseCreateBody(body: Body, mv: number): CreateServerRequest {
   const bdms = parseBdms(s)
   const imageRef = s.imageRef ?? ''
   if (imageRef === '' && bdms.length === 0) throw new BadRequestError('Missing imageRef attribute')
+  const trustedCerts = parseTrustedCerts(s.trusted_image_certificates, mv) ?? null
+  if (trustedCerts && imageRef === '') throw certsNeedAnImage()
   return {
     name: s.name,
     description: mv >= 19 ? (s.description ?? null) : s.name,
@@ -254,6 +264,9 @@ export function parseCreateBody(body: Body, mv: number): CreateServerRequest {
     ],
     userData: s.user_data ?? null,
     tags: s.tags ?? [],
+    trustedCerts,
+    ...(s.host !== undefined ? { requestedHost: s.host } : {}),
+    ...(s.hypervisor_hostname !== undefined ? { requestedNode: s.hypervisor_hostname } : {}),
     personality: (s.personality ?? []).map((f) => ({
       path: f.path ?? '',
       contents: f.contents ?? '',

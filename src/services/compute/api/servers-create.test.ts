@@ -286,6 +286,81 @@ describe('POST /servers', () => {
     assert.deepEqual(shown.body.server.tags, ['t1', 't2'])
   })
 
+  test('2.63 trusted_image_certificates: stored, shown, validated', async () => {
+    // Own project: the file's other tests use up a's instance quota.
+    const p = await memberOf(cloud, admin, 'srv-263')
+    const body = (extra: Record<string, unknown> = {}) => ({
+      server: { name: 'vm', imageRef: image, flavorRef: '1', networks: 'none', ...extra },
+    })
+    const certs = ['0b5d2c72-12cc-4ba6-a8d7-3ff5cc1d8cb8', '674736e3-f25c-405c-8362-bbf991e0ce0a']
+    const old = await req(
+      'POST',
+      '/servers',
+      p.token,
+      body({ trusted_image_certificates: certs }),
+      '2.62',
+    )
+    assert.equal(old.status, 400, 'unknown before 2.63')
+    const made = await req(
+      'POST',
+      '/servers',
+      p.token,
+      body({ trusted_image_certificates: certs }),
+      '2.63',
+    )
+    assert.equal(made.status, 202, JSON.stringify(made.body))
+    const id = made.body.server.id
+    const shown = await req('GET', `/servers/${id}`, p.token, undefined, '2.63')
+    assert.deepEqual(shown.body.server.trusted_image_certificates, certs)
+    assert.equal(
+      (await req('GET', `/servers/${id}`, p.token, undefined, '2.62')).body.server
+        .trusted_image_certificates,
+      undefined,
+    )
+    const plain = await req('POST', '/servers', p.token, body(), '2.63')
+    assert.equal(plain.status, 202, JSON.stringify(plain.body))
+    const plainShown = await req(
+      'GET',
+      `/servers/${plain.body.server.id}`,
+      p.token,
+      undefined,
+      '2.63',
+    )
+    assert.equal(plainShown.body.server.trusted_image_certificates, null)
+    for (const bad of [[], [''], ['a', 'a'], 'x', [1]])
+      assert.equal(
+        (await req('POST', '/servers', p.token, body({ trusted_image_certificates: bad }), '2.63'))
+          .status,
+        400,
+        JSON.stringify(bad),
+      )
+    const fromVolume = await req(
+      'POST',
+      '/servers',
+      p.token,
+      {
+        server: {
+          name: 'bfv',
+          flavorRef: '1',
+          networks: 'none',
+          trusted_image_certificates: certs,
+          block_device_mapping_v2: [
+            {
+              boot_index: 0,
+              uuid: image,
+              source_type: 'image',
+              destination_type: 'volume',
+              volume_size: 1,
+            },
+          ],
+        },
+      },
+      '2.63',
+    )
+    assert.equal(fromVolume.status, 400)
+    assert.match(fromVolume.body.badRequest.message, /not supported when booting from volume/)
+  })
+
   test('a second network makes auto ambiguous (409); a port in use is a 409', async () => {
     const b = await memberOf(cloud, admin, 'srv-create-b')
     await networkWithSubnet(cloud, b.token, 'n1', '10.30.0.0/24')

@@ -218,6 +218,28 @@ describe('GET /servers, /servers/detail, /servers/{id}', () => {
       [v4.uuid, v3.uuid, v2.uuid],
       'changes-since includes deleted',
     )
+    assert.deepEqual(
+      await ids('?changes-before=2026-01-01T00:00:02Z', p.token, '2.66'),
+      [v2.uuid, v1.uuid],
+      'changes-before (2.66) is inclusive',
+    )
+    assert.deepEqual(
+      await ids('?changes-before=2026-01-01T00:00:02Z', p.token, '2.65'),
+      [v3.uuid, v2.uuid, v1.uuid],
+      'before 2.66 changes-before is ignored',
+    )
+    assert.equal(
+      (
+        await req(
+          'GET',
+          '/servers?changes-since=2026-01-01T00:00:03Z&changes-before=2026-01-01T00:00:01Z',
+          p.token,
+          undefined,
+          '2.66',
+        )
+      ).status,
+      400,
+    )
     assert.deepEqual(await ids(`?deleted=true&all_tenants=1&project_id=${p.projectId}`, admin), [
       v4.uuid,
     ])

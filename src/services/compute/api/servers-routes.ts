@@ -89,7 +89,7 @@ export function serversRoutes(ctx: ComputeContext): FastifyPluginAsync {
     app.get<IdParams>('/servers/:id', async (request) => {
       const o = viewOptions(ctx, request.computeMicroversion, isAdmin(request.auth))
       const row = await visibleInstance(ctx, request.auth, request.params.id)
-      const data = await loadServerViewData(ctx, [row], o)
+      const data = await loadServerViewData(ctx, [row], o, { serverGroups: true })
       return { server: serverDetailView(row, data, o) }
     })
 
@@ -114,7 +114,7 @@ export function serversRoutes(ctx: ComputeContext): FastifyPluginAsync {
             : {}),
         })
         const o = viewOptions(ctx, mv, isAdmin(request.auth))
-        const data = await loadServerViewData(ctx, [row], o)
+        const data = await loadServerViewData(ctx, [row], o, { serverGroups: true })
         return { server: serverUpdateView(row, data, o) }
       },
     )

@@ -2,13 +2,13 @@ import { Type } from '@sinclair/typebox'
 
 /**
  * Server request bodies: the union of every field Nova's create/update
- * schemas accept up to 2.60 (nova/api/openstack/compute/schemas/servers.py).
+ * schemas accept up to 2.79 (nova/api/openstack/compute/schemas/servers.py).
  * Fields that only exist from (or until) a microversion are checked in
  * servers-create-input.ts, which also checks the formats Ajv does not.
  */
 const name = Type.String({ minLength: 1, maxLength: 255 })
 const str255 = Type.String({ maxLength: 255 })
-const boolish = Type.Union([
+export const boolishSchema = Type.Union([
   Type.Boolean(),
   Type.String({
     enum: ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes'].concat([
@@ -37,6 +37,9 @@ export const metadataSchema = Type.Record(
   { additionalProperties: false },
 )
 
+/** Nova's parameter_types.fqdn. */
+const fqdn = Type.String({ minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9-._]*$' })
+
 const network = Type.Object(
   {
     fixed_ip: Type.Optional(Type.String()),
@@ -62,7 +65,7 @@ const legacyBdm = Type.Object(
     device_name: Type.Optional(
       Type.String({ minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9._/-]*$' }),
     ),
-    delete_on_termination: Type.Optional(boolish),
+    delete_on_termination: Type.Optional(boolishSchema),
     no_device: Type.Optional(Type.Unknown()),
     connection_info: Type.Optional(Type.String({ maxLength: 16777215 })),
   },
@@ -83,7 +86,7 @@ const bdmV2 = Type.Object(
     device_name: Type.Optional(
       Type.String({ minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9._/-]*$' }),
     ),
-    delete_on_termination: Type.Optional(boolish),
+    delete_on_termination: Type.Optional(boolishSchema),
     no_device: Type.Optional(Type.Unknown()),
     connection_info: Type.Optional(Type.String({ maxLength: 16777215 })),
     source_type: Type.Optional(Type.String({ enum: ['volume', 'image', 'snapshot', 'blank'] })),
@@ -99,6 +102,9 @@ const bdmV2 = Type.Object(
       Type.Union([Type.Integer(), Type.String({ pattern: '^-?[0-9]+$' }), Type.Null()]),
     ),
     tag: Type.Optional(tag),
+    volume_type: Type.Optional(
+      Type.Union([Type.String({ minLength: 0, maxLength: 255 }), Type.Null()]),
+    ),
   },
   { additionalProperties: false },
 )
@@ -141,11 +147,11 @@ export const serverCreateSchema = Type.Object(
         availability_zone: Type.Optional(name),
         block_device_mapping: Type.Optional(Type.Array(legacyBdm)),
         block_device_mapping_v2: Type.Optional(Type.Array(bdmV2)),
-        config_drive: Type.Optional(boolish),
+        config_drive: Type.Optional(boolishSchema),
         key_name: Type.Optional(name),
         min_count: Type.Optional(positiveInt),
         max_count: Type.Optional(positiveInt),
-        return_reservation_id: Type.Optional(boolish),
+        return_reservation_id: Type.Optional(boolishSchema),
         security_groups: Type.Optional(
           Type.Array(Type.Object({ name: Type.Optional(name) }, { additionalProperties: false })),
         ),
@@ -153,6 +159,8 @@ export const serverCreateSchema = Type.Object(
         description: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
         tags: Type.Optional(Type.Array(tag, { maxItems: 50 })),
         trusted_image_certificates: Type.Optional(Type.Unknown()),
+        host: Type.Optional(fqdn),
+        hypervisor_hostname: Type.Optional(fqdn),
       },
       { additionalProperties: false },
     ),

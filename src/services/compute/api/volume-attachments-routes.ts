@@ -11,6 +11,8 @@ import {
 } from '../actions/volume-actions.js'
 import type { ComputeContext } from '../compute-context.js'
 import { checkUuid } from './servers-formats.js'
+import { boolish } from './servers-create-input.js'
+import { boolishSchema } from './servers-schemas.js'
 import { callerOf, perVersion } from './server-action-types.js'
 import { validateActionValue } from './server-action-validate.js'
 
@@ -35,6 +37,7 @@ const CREATE = perVersion((mv) =>
                 ),
               }
             : {}),
+          ...(mv >= 79 ? { delete_on_termination: Type.Optional(boolishSchema) } : {}),
         },
         { additionalProperties: false },
       ),
@@ -68,7 +71,8 @@ export function volumeAttachmentsRoutes(ctx: ComputeContext): FastifyPluginAsync
             `Invalid input for query parameters limit. Value: ${request.query.limit}.`,
           )
         const page = all.slice(offset, limit === undefined ? undefined : offset + limit)
-        return { volumeAttachments: page.map(attachmentView) }
+        const mv = request.computeMicroversion
+        return { volumeAttachments: page.map((b) => attachmentView(b, mv)) }
       },
     )
 
@@ -79,14 +83,19 @@ export function volumeAttachmentsRoutes(ctx: ComputeContext): FastifyPluginAsync
         request.params.id,
         request.params.volumeId,
       )
-      return { volumeAttachment: attachmentView(b) }
+      return { volumeAttachment: attachmentView(b, request.computeMicroversion) }
     })
 
     app.post<Params>('/servers/:id/os-volume_attachments', async (request) => {
       validateActionValue('body', CREATE(request.computeMicroversion), request.body)
       const v = (
         request.body as {
-          volumeAttachment: { volumeId: string; device?: string | null; tag?: string }
+          volumeAttachment: {
+            volumeId: string
+            device?: string | null
+            tag?: string
+            delete_on_termination?: boolean | string
+          }
         }
       ).volumeAttachment
       checkUuid('volumeAttachment/volumeId', v.volumeId)
@@ -95,8 +104,11 @@ export function volumeAttachmentsRoutes(ctx: ComputeContext): FastifyPluginAsync
         microversion: request.computeMicroversion,
         ...(typeof v.device === 'string' ? { device: v.device } : {}),
         ...(v.tag !== undefined ? { tag: v.tag } : {}),
+        ...(v.delete_on_termination !== undefined
+          ? { deleteOnTermination: boolish(v.delete_on_termination) }
+          : {}),
       })
-      return { volumeAttachment: attachmentView(b) }
+      return { volumeAttachment: attachmentView(b, request.computeMicroversion) }
     })
 
     app.put<Params>('/servers/:id/os-volume_attachments/:volumeId', async (request) => {

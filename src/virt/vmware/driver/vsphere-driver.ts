@@ -630,6 +630,12 @@ export class VsphereDriver implements ComputeDriver {
     )
   }
 
+  async setAdminPassword(_instance: InstanceSpec, _password: string): Promise<void> {
+    // Like Nova's VMwareVCDriver: vCenter has no call that sets a guest OS password
+    // (guest operations need the current credentials).
+    throw new NotImplementedError('set_admin_password is not implemented by this driver.')
+  }
+
   async getConsoleOutput(_instance: InstanceSpec): Promise<string> {
     // vCenter keeps no serial log unless a serial port writes one to a datastore.
     return ''

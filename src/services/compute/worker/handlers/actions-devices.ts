@@ -20,6 +20,20 @@ export const deviceHandlers: WorkerHandlers = {
     return { output: tailLines(await w.driver.getConsoleOutput(spec), msg.length) }
   },
 
+  async set_admin_password(w, msg) {
+    await runWorkerAction(
+      w,
+      msg,
+      'compute_set_admin_password',
+      async (spec) => {
+        await w.driver.setAdminPassword(spec, msg.password)
+        await w.conductor.updateInstance(msg.instanceUuid, { task_state: null })
+      },
+      { rethrow: true },
+    )
+    return null
+  },
+
   async get_remote_console(w, msg) {
     const spec = await w.conductor.instanceSpec(msg.instanceUuid)
     const c = await w.driver.getRemoteConsole(spec, msg.protocol as RemoteConsole['protocol'])

@@ -26,9 +26,26 @@ async function volumeExtended(w: WorkerContext, msg: Msg, e: Event): Promise<voi
   }
 }
 
-/** power-update (2.76): the power state changed outside Nova; the server follows it. */
+/**
+ * power-update (2.76): the power state changed outside Nubis (Ironic's use);
+ * the server follows it. As Nova, only a stopped server powers on and only
+ * an active one off; anything else is a no-op, and so is an unknown tag.
+ */
 async function powerUpdate(w: WorkerContext, msg: Msg, e: Event): Promise<void> {
+  if (e.tag !== 'POWER_ON' && e.tag !== 'POWER_OFF') return
   const on = e.tag === 'POWER_ON'
+  const inst = await w.conductor.getInstance(msg.instanceUuid)
+  if (!inst) return
+  const valid = on
+    ? inst.vm_state === VmState.STOPPED && inst.power_state === PowerState.SHUTDOWN
+    : inst.vm_state === VmState.ACTIVE && inst.power_state === PowerState.RUNNING
+  if (!valid) {
+    w.logger.info(
+      { instance: inst.uuid, tag: e.tag, vmState: inst.vm_state, powerState: inst.power_state },
+      'power-update is a no-op',
+    )
+    return
+  }
   await w.conductor.updateInstance(
     msg.instanceUuid,
     {
