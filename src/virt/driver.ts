@@ -161,6 +161,49 @@ export interface DriverCallbacks {
   resourcesChanged(nodename: string): void
 }
 
+/**
+ * Nova's standardised server diagnostics (microversion 2.48,
+ * nova/virt/diagnostics.py); null where a hypervisor cannot tell.
+ */
+export interface ServerDiagnostics {
+  readonly state: 'pending' | 'running' | 'paused' | 'shutdown' | 'crashed' | 'suspended'
+  /** Which Nova driver family this corresponds to (the API validates an enum). */
+  readonly driver: 'libvirt' | 'vmwareapi'
+  readonly hypervisor: string | null
+  readonly hypervisor_os: string | null
+  readonly uptime: number | null
+  readonly config_drive: boolean
+  readonly num_cpus: number
+  readonly num_nics: number
+  readonly num_disks: number
+  readonly memory_details: { readonly maximum: number | null; readonly used: number | null }
+  readonly cpu_details: ReadonlyArray<{
+    id: number | null
+    time: number | null
+    utilisation: number | null
+  }>
+  readonly nic_details: ReadonlyArray<{
+    mac_address: string | null
+    rx_octets: number | null
+    rx_errors: number | null
+    rx_drop: number | null
+    rx_packets: number | null
+    rx_rate: number | null
+    tx_octets: number | null
+    tx_errors: number | null
+    tx_drop: number | null
+    tx_packets: number | null
+    tx_rate: number | null
+  }>
+  readonly disk_details: ReadonlyArray<{
+    read_bytes: number | null
+    read_requests: number | null
+    write_bytes: number | null
+    write_requests: number | null
+    errors_count: number | null
+  }>
+}
+
 export interface RemoteConsole {
   readonly protocol: 'vnc' | 'spice' | 'serial' | 'rdp' | 'mks'
   readonly type: string
@@ -257,6 +300,8 @@ export interface ComputeDriver {
    * NotImplementedError when the guest or driver cannot.
    */
   setAdminPassword(instance: InstanceSpec, password: string): Promise<void>
+  /** Diagnostics of a server (os-server-diagnostics); NotImplementedError when the driver has none. */
+  getDiagnostics(instance: InstanceSpec): Promise<ServerDiagnostics>
   getRemoteConsole(
     instance: InstanceSpec,
     protocol: RemoteConsole['protocol'],

@@ -78,6 +78,8 @@ export interface ComputeMethods {
   detach_interface: InstanceMessage & { readonly portId: string }
   /** call: answers {output}. */
   get_console_output: InstanceMessage & { readonly length?: number }
+  /** A call: the driver's diagnostics of the server. */
+  get_diagnostics: InstanceMessage
   /** A call: the API answers only once the guest has the password (or cannot). */
   set_admin_password: InstanceMessage & { readonly password: string }
   /** call: answers RemoteConsole (driver.ts). */

@@ -28,7 +28,7 @@ export async function checkBdmSources(
     if (b.sourceType === 'volume') {
       const vol = await ctx.db
         .selectFrom('volumes')
-        .select(['id', 'project_id', 'status', 'multiattach'])
+        .select(['id', 'project_id', 'status', 'multiattach', 'bootable'])
         .where('id', '=', b.uuid)
         .executeTakeFirst()
       if (!vol || (!isAdmin(auth) && vol.project_id !== project))
@@ -41,6 +41,10 @@ export async function checkBdmSources(
           'Multiattach volumes are only supported starting with compute API version 2.60.',
           { type: 'MultiattachNotSupportedOldMicroversion' },
         )
+      if (b.bootIndex === 0 && vol.bootable !== 1)
+        throw new BadRequestError(`Block Device ${b.uuid} is not bootable.`, {
+          type: 'InvalidBDMVolumeNotBootable',
+        })
       if (vol.status !== 'available')
         throw new BadRequestError(
           `Invalid volume: volume '${b.uuid}' status must be 'available'. Currently in '${vol.status}'`,

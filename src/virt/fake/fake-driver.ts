@@ -16,6 +16,7 @@ import {
   type InstanceSpec,
   type NodeResources,
   type RemoteConsole,
+  type ServerDiagnostics,
   type Vif,
 } from '../driver.js'
 import {
@@ -167,6 +168,7 @@ export class FakeDriver implements ComputeDriver {
       node: node.name,
       subHost,
       powerState: PowerState.RUNNING,
+      bootedAt: Date.now(),
       flavor: instance.flavor,
       rescued: false,
       volumes: new Map(
@@ -329,6 +331,61 @@ export class FakeDriver implements ComputeDriver {
 
   async detachInterface(instance: InstanceSpec, vif: Vif): Promise<void> {
     this.#get(instance.uuid).interfaces.delete(vif.portId)
+  }
+
+  /**
+   * Diagnostics from what the fake knows (counters are all zero: no guest runs).
+   * `driver` says libvirt, as Nova's own fake driver does: the API's enum has
+   * no value for a test driver, and the fake stands in for a KVM node.
+   */
+  async getDiagnostics(instance: InstanceSpec): Promise<ServerDiagnostics> {
+    const i = this.#get(instance.uuid)
+    const state =
+      i.powerState === PowerState.RUNNING
+        ? 'running'
+        : i.powerState === PowerState.PAUSED
+          ? 'paused'
+          : i.powerState === PowerState.SUSPENDED
+            ? 'suspended'
+            : 'shutdown'
+    const zeroNic = { rx_octets: 0, rx_errors: 0, rx_drop: 0, rx_packets: 0, rx_rate: null }
+    const zeroTx = { tx_octets: 0, tx_errors: 0, tx_drop: 0, tx_packets: 0, tx_rate: null }
+    const disks = 1 + i.volumes.size
+    return {
+      state,
+      driver: 'libvirt',
+      hypervisor: 'fake',
+      hypervisor_os: null,
+      uptime:
+        state === 'running' && i.bootedAt !== undefined
+          ? Math.floor((Date.now() - i.bootedAt) / 1000)
+          : null,
+      config_drive: instance.configDrive,
+      num_cpus: i.flavor.vcpus,
+      num_nics: i.interfaces.size,
+      num_disks: disks,
+      memory_details: {
+        maximum: i.flavor.memoryMb,
+        used: state === 'running' ? i.flavor.memoryMb : 0,
+      },
+      cpu_details: Array.from({ length: i.flavor.vcpus }, (_, id) => ({
+        id,
+        time: 0,
+        utilisation: null,
+      })),
+      nic_details: [...i.interfaces.values()].map((v) => ({
+        mac_address: v.macAddress,
+        ...zeroNic,
+        ...zeroTx,
+      })),
+      disk_details: Array.from({ length: disks }, () => ({
+        read_bytes: 0,
+        read_requests: 0,
+        write_bytes: 0,
+        write_requests: 0,
+        errors_count: 0,
+      })),
+    }
   }
 
   async setAdminPassword(instance: InstanceSpec, password: string): Promise<void> {

@@ -18,6 +18,8 @@ export interface FakeInstance {
   readonly volumes: Map<string, BlockDevice>
   readonly interfaces: Map<string, Vif>
   readonly console: string[]
+  /** When the guest last booted (ms since the epoch), for diagnostics' uptime. */
+  bootedAt?: number
   /** Last password set by setAdminPassword (a guest agent would apply it). */
   adminPassword?: string
 }

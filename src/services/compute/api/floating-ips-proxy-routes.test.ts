@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createTestCloud, type TestCloud } from '../../identity/testing.js'
 import { computeRequest, memberOf, type Member } from './resource-test-fixtures.js'
+import { activeImage, networkWithSubnet, waitForStatus } from './servers-test-fixtures.js'
 
 describe('compute os-floating-ips proxy', () => {
   let cloud: TestCloud
@@ -53,6 +54,68 @@ describe('compute os-floating-ips proxy', () => {
     assert.equal((await req('DELETE', `/os-floating-ips/${f.id}`, a.token)).status, 404)
     assert.equal((await req('GET', '/os-floating-ips/12345', a.token)).status, 404)
     assert.equal((await req('GET', '/os-floating-ips', a.token, undefined, '2.36')).status, 404)
+  })
+
+  test('addFloatingIp / removeFloatingIp move a floating IP onto the server port (until 2.43)', async () => {
+    const image = await activeImage(cloud, admin)
+    const net = await networkWithSubnet(cloud, a.token, 'fip-private', '10.44.0.0/24')
+    const subnet = (
+      await cloud.request('GET', `/networking/v2.0/subnets?network_id=${net}`, { token: a.token })
+    ).body.subnets[0].id
+    const pub = (
+      await cloud.request('GET', '/networking/v2.0/networks?name=public', { token: a.token })
+    ).body.networks[0].id
+    const router = await cloud.request('POST', '/networking/v2.0/routers', {
+      token: a.token,
+      body: { router: { name: 'r', external_gateway_info: { network_id: pub } } },
+    })
+    assert.equal(router.status, 201, JSON.stringify(router.body))
+    await cloud.request(
+      'PUT',
+      `/networking/v2.0/routers/${router.body.router.id}/add_router_interface`,
+      {
+        token: a.token,
+        body: { subnet_id: subnet },
+      },
+    )
+    const boot = await req(
+      'POST',
+      '/servers',
+      a.token,
+      { server: { name: 'fipvm', imageRef: image, flavorRef: '1', networks: [{ uuid: net }] } },
+      '2.37',
+    )
+    assert.equal(boot.status, 202, JSON.stringify(boot.body))
+    const id = boot.body.server.id as string
+    assert.equal((await waitForStatus(cloud, a.token, id, ['ACTIVE', 'ERROR']))?.status, 'ACTIVE')
+    const ip1 = (await req('POST', '/os-floating-ips', a.token, { pool: 'public' })).body
+      .floating_ip
+    const ip2 = (await req('POST', '/os-floating-ips', a.token, { pool: 'public' })).body
+      .floating_ip
+    const act = (body: unknown, v?: string) =>
+      req('POST', `/servers/${id}/action`, a.token, body, v)
+    assert.equal((await act({ addFloatingIp: { address: ip1.ip } })).status, 202)
+    const shown = (await req('GET', `/os-floating-ips/${ip1.id}`, a.token)).body.floating_ip
+    assert.equal(shown.instance_id, id)
+    assert.match(shown.fixed_ip, /^10\.44\.0\./)
+    const second = await act({ addFloatingIp: { address: ip2.ip } })
+    assert.equal(second.status, 400, 'the fixed IP already has a floating IP')
+    const missing = await act({ addFloatingIp: { address: '0.0.0.0' } })
+    assert.equal(missing.status, 404)
+    assert.equal(missing.body.itemNotFound.message, 'floating IP not found')
+    assert.equal((await act({ addFloatingIp: { address: '' } })).status, 400)
+    assert.equal(
+      (await act({ addFloatingIp: { address: ip2.ip, fixed_address: '10.99.0.1' } })).status,
+      400,
+      'a fixed address the server does not have',
+    )
+    assert.equal((await act({ removeFloatingIp: { address: '0.0.0.0' } })).status, 404)
+    assert.equal((await act({ removeFloatingIp: { address: ip2.ip } })).status, 409)
+    assert.equal((await act({ removeFloatingIp: { address: ip1.ip } }, '2.44')).status, 404)
+    assert.equal((await act({ removeFloatingIp: { address: ip1.ip } })).status, 202)
+    const after = (await req('GET', `/os-floating-ips/${ip1.id}`, a.token)).body.floating_ip
+    assert.equal(after.instance_id, null)
+    for (const f of [ip1, ip2]) await req('DELETE', `/os-floating-ips/${f.id}`, a.token)
   })
 
   test('an exhausted pool is 404 and the quota 403', async () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { Type } from '@sinclair/typebox'
 import {
   changePassword,
@@ -9,8 +10,15 @@ import {
 import { addFixedIp, removeFixedIp } from '../actions/fixed-ip-actions.js'
 import { lockServer, unlockServer } from '../actions/lock-actions.js'
 import { changeServerSecurityGroup } from '../actions/security-group-actions.js'
+import { addFloatingIp, removeFloatingIp } from '../floating-ip-actions.js'
 import { deleteServer } from '../servers-delete.js'
 import { perVersion, type ServerActions } from './server-action-types.js'
+import { invalidField } from './servers-formats.js'
+
+/** Nova's 'ip-address' format: an IPv4 or IPv6 address. */
+function checkAnyIp(field: string, v: string): void {
+  if (isIP(v) === 0) throw invalidField(field, `${v}. '${v}' is not a 'ip-address'`)
+}
 
 const SG_NAME = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 255 }) },
@@ -68,6 +76,29 @@ export const adminActions: ServerActions = {
     schema: Type.Object({ adminPass: Type.String() }, { additionalProperties: false }),
     async run({ ctx, caller, serverId, value }) {
       await changePassword(ctx, caller, serverId, (value as { adminPass: string }).adminPass)
+    },
+  },
+  // Nova's FloatingIPActionController (deprecated, until 2.43) over Neutron.
+  addFloatingIp: {
+    maxVersion: 43,
+    schema: Type.Object(
+      { address: Type.String(), fixed_address: Type.Optional(Type.String()) },
+      { additionalProperties: false },
+    ),
+    async run({ ctx, caller, serverId, value }) {
+      const v = value as { address: string; fixed_address?: string }
+      checkAnyIp('addFloatingIp/address', v.address)
+      if (v.fixed_address !== undefined) checkAnyIp('addFloatingIp/fixed_address', v.fixed_address)
+      await addFloatingIp(ctx, caller.auth, serverId, v.address, v.fixed_address)
+    },
+  },
+  removeFloatingIp: {
+    maxVersion: 43,
+    schema: Type.Object({ address: Type.String() }, { additionalProperties: false }),
+    async run({ ctx, caller, serverId, value }) {
+      const v = value as { address: string }
+      checkAnyIp('removeFloatingIp/address', v.address)
+      await removeFloatingIp(ctx, caller.auth, serverId, v.address)
     },
   },
   addSecurityGroup: {

@@ -11,6 +11,7 @@ import { consoleActions } from './server-action-consoles.js'
 import { imageActions } from './server-action-image.js'
 import { moveActions } from './server-action-move.js'
 import { serverPasswordRoutes } from './server-action-password.js'
+import { serverDiagnosticsRoutes } from './server-diagnostics-routes.js'
 import { powerActions } from './server-action-power.js'
 import { callerOf, type ServerActions } from './server-action-types.js'
 import { validateActionValue } from './server-action-validate.js'
@@ -35,6 +36,7 @@ export function serverActionRoutes(ctx: ComputeContext): FastifyPluginAsync {
       serverMigrationsRoutes(ctx),
       volumeAttachmentsRoutes(ctx),
       serverPasswordRoutes(ctx),
+      serverDiagnosticsRoutes(ctx),
     ])
       await app.register(plugin)
     app.post<{ Params: { id: string } }>('/servers/:id/action', async (request, reply) => {

@@ -55,6 +55,27 @@ describe('server actions on running servers (fake driver, 2 nodes)', () => {
   })
   after(async () => cloud.close())
 
+  test('diagnostics: admin only; the standard form from 2.48, the flat dict before', async () => {
+    const id = await boot(member.token, 'diag')
+    const denied = await c('GET', `/servers/${id}/diagnostics`, member.token)
+    assert.equal(denied.status, 403)
+    const std = await c('GET', `/servers/${id}/diagnostics`, admin, undefined, '2.48')
+    assert.equal(std.status, 200, JSON.stringify(std.body))
+    assert.equal(std.body.state, 'running')
+    assert.equal(std.body.num_cpus, 1)
+    assert.equal(std.body.memory_details.maximum, 512)
+    assert.equal(std.body.num_disks, 1)
+    assert.equal(std.body.cpu_details.length, 1)
+    const legacy = await c('GET', `/servers/${id}/diagnostics`, admin, undefined, '2.47')
+    assert.equal(legacy.body.memory, 512 * 1024)
+    assert.equal(legacy.body.cpu0_time, 0)
+    assert.equal(legacy.body.state, undefined)
+    assert.equal(
+      (await c('GET', '/servers/00000000-0000-0000-0000-000000000000/diagnostics', admin)).status,
+      404,
+    )
+  })
+
   test('changePassword reaches the guest through the driver and is an instance action', async () => {
     const id = await boot(member.token, 'pw')
     const r = await act(id, { changePassword: { adminPass: 'Newpass1234' } }, member.token)

@@ -102,6 +102,13 @@ describe('POST /servers under quota, and boot from volume', () => {
         ],
       },
     })
+    const setBootable = async (id: string) => {
+      const r = await cloud.request('POST', `/volume/v3/${p.projectId}/volumes/${id}/action`, {
+        token: p.token,
+        body: { 'os-set_bootable': { bootable: true } },
+      })
+      assert.equal(r.status, 200, JSON.stringify(r.body))
+    }
     const missing = '0b5e5a4c-7b1c-4b7e-9b0e-3a1a7b5d2c11'
     const nf = await req('POST', '/servers', p.token, bdm(missing), '2.37')
     assert.equal(nf.status, 400)
@@ -122,6 +129,10 @@ describe('POST /servers under quota, and boot from volume', () => {
       if ((st.body as { volume: { status: string } }).volume.status === 'available') break
       await new Promise((res) => setTimeout(res, 25))
     }
+    const notBootable = await req('POST', '/servers', p.token, bdm(vol), '2.37')
+    assert.equal(notBootable.status, 400, 'a blank volume is not bootable')
+    assert.equal(notBootable.body.badRequest.message, `Block Device ${vol} is not bootable.`)
+    await setBootable(vol)
     const r = await req('POST', '/servers', p.token, bdm(vol), '2.37')
     assert.equal(r.status, 202, JSON.stringify(r.body))
     const id = r.body.server.id
@@ -170,6 +181,7 @@ describe('POST /servers under quota, and boot from volume', () => {
       if ((st.body as { volume: { status: string } }).volume.status === 'available') break
       await new Promise((res) => setTimeout(res, 25))
     }
+    await setBootable(vol2)
     const legacy = await req('POST', '/servers', p.token, {
       server: {
         name: 'legacy',

@@ -15,6 +15,7 @@ import type {
   NodeResources,
   RemoteConsole,
   Vif,
+  ServerDiagnostics,
 } from '../../driver.js'
 import { PowerState } from '../../driver.js'
 import { DatastoreFiles } from '../vim25/datastore-files.js'
@@ -26,6 +27,7 @@ import { mapFault } from './fault-map.js'
 import { ImageCache, type Datacenter, type ImageSource } from './image-cache.js'
 import { hostState, nodeResources, subHosts, usableDatastores } from './resources.js'
 import { VmDevices } from './vm-devices.js'
+import { vmDiagnostics } from './vm-diagnostics.js'
 import { VmBuilder } from './vm-builder.js'
 
 export type VmwareConfig = GroupValues<typeof vmwareGroup>
@@ -627,6 +629,12 @@ export class VsphereDriver implements ComputeDriver {
   async detachInterface(instance: InstanceSpec, vif: Vif): Promise<void> {
     await this.#op(`detach of port ${vif.portId}`, async () =>
       this.#devices.detachNic(await this.#vm(instance.uuid), vif.macAddress),
+    )
+  }
+
+  async getDiagnostics(instance: InstanceSpec): Promise<ServerDiagnostics> {
+    return this.#op(`diagnostics of ${instance.uuid}`, async () =>
+      vmDiagnostics(this.#session, await this.#vm(instance.uuid), instance.configDrive),
     )
   }
 

@@ -20,6 +20,11 @@ export const deviceHandlers: WorkerHandlers = {
     return { output: tailLines(await w.driver.getConsoleOutput(spec), msg.length) }
   },
 
+  async get_diagnostics(w, msg) {
+    const spec = await w.conductor.instanceSpec(msg.instanceUuid)
+    return JSON.parse(JSON.stringify(await w.driver.getDiagnostics(spec))) as JsonValue
+  },
+
   async set_admin_password(w, msg) {
     await runWorkerAction(
       w,
