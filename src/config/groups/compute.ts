@@ -6,6 +6,10 @@ export const computeGroup = defineGroup('compute', 'Compute service and workers.
     'Driver for the compute nodes of this process: fake, vsphere (alias vmwareapi.VMwareVCDriver).',
     'fake',
   ),
+  default_floating_pool: opt.string(
+    "Floating IP pool (external network name) of os-floating-ips requests naming none (Nova's [neutron] default_floating_pool).",
+    'nova',
+  ),
   default_availability_zone: opt.string(
     'Availability zone of nodes not in an aggregate with one.',
     'nova',

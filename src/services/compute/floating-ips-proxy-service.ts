@@ -20,8 +20,6 @@ export interface NovaFloatingIp {
 }
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
-/** Nova's [neutron] default_floating_pool. */
-const DEFAULT_POOL = 'nova'
 
 function net(ctx: ComputeContext): NetworkContext {
   if (!ctx.network) throw new NotFoundError('The resource could not be found.')
@@ -101,7 +99,7 @@ export async function allocateFloatingIp(
   auth: AuthContext,
   pool: string | undefined,
 ): Promise<NovaFloatingIp> {
-  const networkId = await poolNetwork(ctx, pool ?? DEFAULT_POOL)
+  const networkId = await poolNetwork(ctx, pool ?? ctx.config.compute.default_floating_pool)
   try {
     return await view(
       ctx,

@@ -136,6 +136,10 @@ function faultView(row: InstanceRow, admin: boolean): Record<string, unknown> | 
 /** Which optional groups of fields a view shows (PUT before 2.75 shows a reduced set). */
 interface Parts {
   readonly full: boolean
+  /** key_name outside the full view (rebuild from 2.54). */
+  readonly keypair?: boolean
+  /** OS-EXT-SRV-ATTR:user_data (rebuild adds user_data itself, so leaves it out). */
+  readonly userData?: boolean
 }
 
 function buildServerView(
@@ -189,7 +193,7 @@ function buildServerView(
         s['OS-EXT-SRV-ATTR:kernel_id'] = ''
         s['OS-EXT-SRV-ATTR:ramdisk_id'] = ''
         s['OS-EXT-SRV-ATTR:root_device_name'] = row.root_device_name
-        s['OS-EXT-SRV-ATTR:user_data'] = row.user_data
+        if (parts.userData !== false) s['OS-EXT-SRV-ATTR:user_data'] = row.user_data
       }
     }
     s['OS-EXT-STS:task_state'] = row.task_state
@@ -206,6 +210,7 @@ function buildServerView(
     if (mv >= 16 && o.admin)
       s.host_status = row.host ? (data.hostStatus.get(row.host) ?? 'UNKNOWN') : ''
   }
+  if (!parts.full && parts.keypair) s.key_name = row.key_name
   if (mv >= 9) s.locked = row.locked === 1
   if (mv >= 73) s.locked_reason = row.locked === 1 ? row.locked_reason : null
   if (mv >= 19) s.description = row.display_description
@@ -234,6 +239,19 @@ export function serverUpdateView(
   o: ViewOptions,
 ): Record<string, unknown> {
   return buildServerView(row, data, o, { full: o.microversion >= 75 })
+}
+
+/** Rebuild: as PUT, plus key_name from 2.54; never OS-EXT-SRV-ATTR:user_data (2.57 adds user_data). */
+export function serverRebuildView(
+  row: InstanceRow,
+  data: ServerViewData,
+  o: ViewOptions,
+): Record<string, unknown> {
+  return buildServerView(row, data, o, {
+    full: o.microversion >= 75,
+    keypair: o.microversion >= 54,
+    userData: false,
+  })
 }
 
 /** OS-EXT-SRV-ATTR:instance_name: the name of the VM on the hypervisor. */

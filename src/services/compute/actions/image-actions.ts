@@ -1,3 +1,4 @@
+import { diskConfigForImage, sysMetaWithDiskConfig, type DiskConfig } from '../disk-config.js'
 import { certsNeedAnImage } from '../trusted-certs.js'
 import { BadRequestError } from '../../../common/errors.js'
 import { findKeypair } from '../../../db/repositories/compute/keypairs.js'
@@ -56,6 +57,8 @@ export interface RebuildInput {
   readonly userData?: string | null
   /** undefined: keep; null: unset; a list: replace (2.63). */
   readonly trustedCerts?: readonly string[] | null
+  /** OS-DCF:diskConfig for the rebuilt root disk. */
+  readonly diskConfig?: DiskConfig
 }
 
 /** rebuild: new image (and name, metadata, key, user data) on the same host. */
@@ -96,6 +99,11 @@ export async function rebuildServer(
     }
   }
   if (input.userData !== undefined) values.user_data = input.userData
+  if (input.diskConfig !== undefined)
+    values.system_metadata = sysMetaWithDiskConfig(
+      inst,
+      diskConfigForImage(input.diskConfig, { id: image.id, properties: image.properties }),
+    )
   if (input.trustedCerts !== undefined) {
     if (input.trustedCerts && !inst.image_ref) throw certsNeedAnImage(true)
     values.trusted_certs = input.trustedCerts ? JSON.stringify(input.trustedCerts) : null

@@ -1,3 +1,4 @@
+import { DISK_CONFIG_KEY, type DiskConfig } from '../disk-config.js'
 import { BadRequestError, ConflictError, ServiceUnavailableError } from '../../../common/errors.js'
 import { findFlavor, toFlavorSpec } from '../../../db/repositories/compute/flavors.js'
 import type { JsonValue } from '../../../bus/bus.js'
@@ -53,7 +54,13 @@ export async function resizeServer(
   ctx: ComputeContext,
   caller: ActionCaller,
   id: string,
-  options: { flavorRef?: string; host?: string; action: 'resize' | 'migrate' },
+  options: {
+    flavorRef?: string
+    host?: string
+    action: 'resize' | 'migrate'
+    /** OS-DCF:diskConfig of a resize: how the guest's root disk follows the new size. */
+    diskConfig?: DiskConfig
+  },
 ): Promise<void> {
   const inst = await loadInstance(ctx, caller.auth, id)
   checkLock(caller.auth, inst)
@@ -92,7 +99,10 @@ export async function resizeServer(
     {
       task_state: TaskState.RESIZE_PREP,
       progress: 0,
-      system_metadata: withSysMeta(inst, { old_vm_state: inst.vm_state }),
+      system_metadata: withSysMeta(inst, {
+        old_vm_state: inst.vm_state,
+        ...(options.diskConfig !== undefined ? { [DISK_CONFIG_KEY]: options.diskConfig } : {}),
+      }),
     },
     [null],
   )

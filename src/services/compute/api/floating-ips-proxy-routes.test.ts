@@ -133,3 +133,28 @@ describe('compute os-floating-ips proxy', () => {
     assert.ok(got.includes(404), `the /29 runs out: ${got.join(',')}`)
   })
 })
+
+describe('os-floating-ips: [compute] default_floating_pool', () => {
+  test('a request naming no pool allocates from the configured one', async () => {
+    const cloud = await createTestCloud({ env: { NUBIS_COMPUTE__DEFAULT_FLOATING_POOL: 'ext' } })
+    try {
+      const admin = await cloud.adminToken()
+      const a = await memberOf(cloud, admin, 'fip-default')
+      const ext = await cloud.request('POST', '/networking/v2.0/networks', {
+        token: admin,
+        body: { network: { name: 'ext', 'router:external': true } },
+      })
+      await cloud.request('POST', '/networking/v2.0/subnets', {
+        token: admin,
+        body: {
+          subnet: { network_id: ext.body.network.id, cidr: '198.51.100.0/29', ip_version: 4 },
+        },
+      })
+      const r = await computeRequest(cloud)('POST', '/os-floating-ips', a.token, { pool: null })
+      assert.equal(r.status, 200, JSON.stringify(r.body))
+      assert.equal(r.body.floating_ip.pool, 'ext')
+    } finally {
+      await cloud.close()
+    }
+  })
+})

@@ -4,7 +4,7 @@ import { isAdmin } from '../../../common/auth-context.js'
 import { backupServer, rebuildServer, snapshotServer } from '../actions/image-actions.js'
 import { shelveOffloadServer, shelveServer, unshelveServer } from '../actions/shelve-actions.js'
 import { generatePassword } from '../actions/password.js'
-import { serverUpdateView } from '../server-view.js'
+import { serverRebuildView } from '../server-view.js'
 import { loadServerViewData, viewOptions } from '../servers-view-data.js'
 import { checkMetadataItemsQuota } from '../quotas.js'
 import { checkBase64, checkDescription, checkName } from './servers-formats.js'
@@ -52,6 +52,7 @@ interface RebuildBody {
   key_name?: string | null
   user_data?: string | null
   trusted_image_certificates?: unknown
+  'OS-DCF:diskConfig'?: 'AUTO' | 'MANUAL'
 }
 
 /** createImage, createBackup, shelve, shelveOffload, unshelve, rebuild. */
@@ -167,6 +168,7 @@ export const imageActions: ServerActions = {
         ...(mv >= 54 && v.key_name !== undefined ? { keyName: v.key_name } : {}),
         ...(mv >= 57 && v.user_data !== undefined ? { userData: v.user_data } : {}),
         ...(trustedCerts !== undefined ? { trustedCerts } : {}),
+        ...(v['OS-DCF:diskConfig'] !== undefined ? { diskConfig: v['OS-DCF:diskConfig'] } : {}),
       })
       const admin = isAdmin(caller.auth)
       const data = await loadServerViewData(
@@ -175,7 +177,7 @@ export const imageActions: ServerActions = {
         { admin, microversion: mv },
         { serverGroups: true },
       )
-      const server = serverUpdateView(row, data, viewOptions(ctx, mv, admin))
+      const server = serverRebuildView(row, data, viewOptions(ctx, mv, admin))
       return {
         server: { ...server, adminPass, ...(mv >= 57 ? { user_data: row.user_data } : {}) },
       }

@@ -66,7 +66,12 @@ export const moveActions: ServerActions = {
       const flavorRef = String((value as { flavorRef: string | number }).flavorRef)
       // A flavor link is accepted as its last path segment (common.get_id_from_href).
       const id = flavorRef.replace(/\/+$/, '').split('/').pop() ?? flavorRef
-      await resizeServer(ctx, caller, serverId, { flavorRef: id, action: 'resize' })
+      const disk = (value as { 'OS-DCF:diskConfig'?: 'AUTO' | 'MANUAL' })['OS-DCF:diskConfig']
+      await resizeServer(ctx, caller, serverId, {
+        flavorRef: id,
+        action: 'resize',
+        ...(disk !== undefined ? { diskConfig: disk } : {}),
+      })
     },
   },
   confirmResize: {

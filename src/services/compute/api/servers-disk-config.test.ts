@@ -8,7 +8,7 @@ import {
   withDiskConfig,
 } from '../disk-config.js'
 import { memberOf } from './resource-test-fixtures.js'
-import { activeImage, compute } from './servers-test-fixtures.js'
+import { activeImage, compute, waitForStatus } from './servers-test-fixtures.js'
 
 describe('disk-config helpers', () => {
   test('MANUAL unless AUTO is stored; writing keeps the other keys', () => {
@@ -53,7 +53,7 @@ describe('OS-DCF:diskConfig on servers', () => {
   let image: string
   let req: ReturnType<typeof compute>
   before(async () => {
-    cloud = await createTestCloud()
+    cloud = await createTestCloud({ env: { NUBIS_FAKE__NODES: '2' } })
     admin = await cloud.adminToken()
     a = await memberOf(cloud, admin, 'srv-dcf')
     image = await activeImage(cloud, admin)
@@ -141,6 +141,22 @@ describe('OS-DCF:diskConfig on servers', () => {
       server: { 'OS-DCF:diskConfig': 'SOMETIMES' },
     })
     assert.equal(bad.status, 400)
+    assert.equal(await shown(id), 'MANUAL')
+  })
+
+  test('rebuild and resize take OS-DCF:diskConfig too', async () => {
+    const s = await create({ 'OS-DCF:diskConfig': 'MANUAL' })
+    const id = s.body.server.id as string
+    assert.equal((await waitForStatus(cloud, a.token, id, ['ACTIVE', 'ERROR']))?.status, 'ACTIVE')
+    const act = (body: unknown) => req('POST', `/servers/${id}/action`, a.token, body)
+    const rb = await act({ rebuild: { imageRef: image, 'OS-DCF:diskConfig': 'AUTO' } })
+    assert.equal(rb.status, 202, JSON.stringify(rb.body))
+    assert.equal(rb.body.server['OS-DCF:diskConfig'], 'AUTO')
+    await waitForStatus(cloud, a.token, id, ['ACTIVE'])
+    assert.equal(await shown(id), 'AUTO')
+    const rs = await act({ resize: { flavorRef: '2', 'OS-DCF:diskConfig': 'MANUAL' } })
+    assert.equal(rs.status, 202, JSON.stringify(rs.body))
+    await waitForStatus(cloud, a.token, id, ['VERIFY_RESIZE', 'ERROR'])
     assert.equal(await shown(id), 'MANUAL')
   })
 })
