@@ -12,7 +12,7 @@ import {
 import { glanceStoreGroup, imageConversionGroup, imageGroup } from './image.js'
 import { computeGroup, computeQuotaGroup, fakeDriverGroup } from './compute.js'
 import { filterSchedulerGroup, placementGroup, schedulerGroup } from './scheduler.js'
-import { fileBackendGroup, volumeGroup } from './volume.js'
+import { fileBackendGroup, vmdkBackendGroup, volumeGroup } from './volume.js'
 import { ml2VmwareGroup, vmwareGroup } from './vmware.js'
 
 /** Every group Nubis knows; a section not listed here is an error in the file. */
@@ -38,6 +38,7 @@ export const allGroups = [
   placementGroup,
   volumeGroup,
   fileBackendGroup,
+  vmdkBackendGroup,
   vmwareGroup,
   ml2VmwareGroup,
 ] as const
@@ -54,5 +55,5 @@ export {
 }
 export { computeGroup, computeQuotaGroup, fakeDriverGroup }
 export { filterSchedulerGroup, placementGroup, schedulerGroup }
-export { fileBackendGroup, volumeGroup }
+export { fileBackendGroup, vmdkBackendGroup, volumeGroup }
 export { ml2VmwareGroup, vmwareGroup }

@@ -79,3 +79,46 @@ export const fileBackendGroup = defineGroup('file', 'The file volume backend.', 
   storage_protocol: opt.string('Protocol reported as the storage_protocol capability.', 'file'),
   vendor_name: opt.string('Vendor reported as the vendor_name capability.', 'Open Source'),
 })
+
+/**
+ * The `vmdk` backend on vCenter, with Cinder's VMDK driver option names (seed
+ * 003). The section is [vmdk] because [vmware] is the compute driver's.
+ */
+export const vmdkBackendGroup = defineGroup('vmdk', 'The vmdk volume backend (vCenter).', {
+  volume_driver: opt.string(
+    'Driver of this backend (cinder.volume.drivers.vmware.vmdk.VMwareVcVmdkDriver is an alias).',
+    'vmdk',
+  ),
+  volume_backend_name: opt.string(
+    'Backend name matched by the volume_backend_name extra spec.',
+    'vmdk',
+  ),
+  vmware_host_ip: opt.string('vCenter host name or address.', ''),
+  vmware_host_port: opt.int('vCenter HTTPS port.', 443, { min: 1, max: 65535 }),
+  vmware_host_username: opt.string('vCenter user.', ''),
+  vmware_host_password: opt.string('vCenter password.', '', { secret: true }),
+  vmware_host_version: opt.string('vCenter version (accepted; the API version is negotiated).', ''),
+  vmware_insecure: opt.bool('Skip TLS verification of vCenter.', false),
+  vmware_ca_file: opt.string('CA bundle to verify vCenter with.', ''),
+  vmware_volume_folder: opt.string('Datastore folder holding the volume disks.', 'Volumes'),
+  vmware_datastore_regex: opt.string('Only datastores whose name matches (empty: all).', ''),
+  vmware_adapter_type: opt.string(
+    'Adapter type of new disks without vmware:adapter_type.',
+    'lsiLogic',
+    {
+      choices: ['lsiLogic', 'busLogic', 'lsiLogicsas', 'paraVirtual', 'ide'],
+    },
+  ),
+  vmware_api_retry_count: opt.int('Retries of a vCenter call after a transient fault.', 10, {
+    min: 0,
+  }),
+  vmware_task_poll_interval: opt.float(
+    'Accepted for cinder.conf compatibility (tasks are awaited through the property collector).',
+    2,
+    { min: 0 },
+  ),
+  reserved_percentage: opt.int('Percentage of the capacity kept free.', 0, { min: 0, max: 100 }),
+  max_over_subscription_ratio: opt.float('Thin provisioning over-subscription ratio.', 20, {
+    min: 1,
+  }),
+})

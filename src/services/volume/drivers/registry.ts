@@ -8,6 +8,7 @@ type Factory = (init: DriverInit) => Promise<VolumeDriver>
  */
 const DRIVERS: Record<string, Factory> = {
   file: async (init) => new (await import('./file-driver.js')).FileDriver(init),
+  vmdk: async (init) => new (await import('./vmdk-driver.js')).VmdkDriver(init),
 }
 
 const ALIASES: Record<string, string> = {
@@ -15,7 +16,7 @@ const ALIASES: Record<string, string> = {
   vmware: 'vmdk',
 }
 
-/** Lets another module (the vSphere work) add its driver, e.g. registerVolumeDriver('vmdk', …). */
+/** Lets another module add its driver. */
 export function registerVolumeDriver(name: string, factory: Factory): void {
   DRIVERS[name] = factory
 }
