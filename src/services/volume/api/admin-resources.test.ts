@@ -227,6 +227,29 @@ describe('volume types, quotas, limits, zones, services, pools, transfers', () =
     assert.equal((await vadmin('POST', '/qos-specs', { qos_specs: { name: 'q' } })).status, 501)
   })
 
+  test("Cinder's negative answers: empty ids, bad markers and sort keys, service actions", async () => {
+    assert.equal((await va('GET', '/volumes/')).status, 404, 'an empty id is no route')
+    assert.equal((await va('DELETE', '/snapshots/')).status, 404)
+    const noVolume = await va('POST', '/snapshots', { snapshot: { volume_id: null } })
+    assert.equal(noVolume.status, 404, JSON.stringify(noVolume.body))
+    const marker = await va('GET', '/snapshots?marker=8ac0cd62-4ec4-4bbf-b0c7-a9a8d3c5d1a2')
+    assert.equal(marker.status, 404)
+    assert.equal((await va('GET', '/snapshots?sort_key=invalid')).status, 400)
+    assert.equal((await va('GET', '/snapshots?sort=status:asc')).status, 200)
+    const host = (await vadmin('GET', '/os-services')).body.services.find(
+      (x: { binary: string }) => x.binary === 'cinder-volume',
+    ).host as string
+    const put = (action: string, body: unknown) => vadmin('PUT', `/os-services/${action}`, body)
+    assert.equal(
+      (await put('disable-log-reason', { host, binary: 'cinder-volume' })).status,
+      400,
+      'a reason is required',
+    )
+    assert.equal((await put('freeze', { host: 'no-such-host' })).status, 400)
+    assert.equal((await put('thaw', { host: 'no-such-host' })).status, 400)
+    assert.equal((await put('freeze', { host })).status, 501, 'freezing is not implemented')
+  })
+
   test('a disabled backend service takes no new volumes; per-type quotas apply', async () => {
     const host = (await vadmin('GET', '/os-services?binary=cinder-volume')).body.services[0].host
     const off = await vadmin('PUT', '/os-services/disable', { host, binary: 'cinder-volume' })

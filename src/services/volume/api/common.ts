@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { isAdmin } from '../../../common/auth-context.js'
-import { BadRequestError } from '../../../common/errors.js'
+import { BadRequestError, NotFoundError } from '../../../common/errors.js'
 
 /** Cinder's timestamps: ISO 8601 with microseconds and no zone suffix. */
 export function cinderTime(iso: string | null | undefined): string | null {
@@ -116,8 +116,14 @@ export function paginate<T extends { id: string }>(
     ['created_at', 'desc'],
     ['id', 'desc'],
   ],
+  sortable?: ReadonlySet<string>,
 ): Page<T> {
   const sorts = sortParams(query, defaults)
+  // Cinder sorts in SQL: a key that is no column is a 400 (oslo.db InvalidSortKey).
+  if (sortable)
+    for (const [k] of sorts)
+      if (!sortable.has(k))
+        throw new BadRequestError(`Invalid input received: Invalid sort key ${k}`)
   const sorted = [...rows].sort((a, b) => {
     for (const [k, d] of sorts) {
       const c = cmp(key(a, k), key(b, k))
@@ -129,7 +135,8 @@ export function paginate<T extends { id: string }>(
   const marker = q1(query, 'marker')
   if (marker !== undefined) {
     const i = sorted.findIndex((r) => r.id === marker)
-    if (i < 0) throw new BadRequestError(`Marker ${marker} could not be found.`)
+    // Cinder looks the marker up as the resource itself: a missing one is a 404.
+    if (i < 0) throw new NotFoundError(`Marker ${marker} could not be found.`)
     start = i + 1
   }
   const offsetRaw = q1(query, 'offset')

@@ -58,6 +58,16 @@ const EXTENSIONS: [string, string, string][] = [
   ['encryption', 'VolumeTypeEncryption', 'Encryption support for volume types.'],
 ]
 
+/** Whether a volume service runs on `host` (host or host@backend). */
+async function serviceExists(ctx: VolumeContext, host: string): Promise<boolean> {
+  const row = await ctx.db
+    .selectFrom('volume_services')
+    .select('host')
+    .where((eb) => eb.or([eb('host', '=', host), eb('host', 'like', `${host}@%`)]))
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 /** limits, availability zones, services, pools, extensions, qos-specs (none). */
 export function infoRoutes(ctx: VolumeContext): FastifyPluginAsync {
   return async (app) => {
@@ -126,9 +136,26 @@ export function infoRoutes(ctx: VolumeContext): FastifyPluginAsync {
       requireAdmin(r)
       const b = (r.body ?? {}) as { host?: string; binary?: string; disabled_reason?: string }
       const action = r.params.action
+      if (action === 'freeze' || action === 'thaw') {
+        // Cinder looks the backend up first: an unknown host is a 400.
+        if (!b.host || !(await serviceExists(ctx, b.host)))
+          throw new BadRequestError(
+            `Invalid input received: No service found with host ${b.host ?? ''}.`,
+          )
+        throw new NotImplementedError(`Service action ${action} is not supported.`)
+      }
       if (!['enable', 'disable', 'disable-log-reason'].includes(action))
         throw new NotImplementedError(`Service action ${action} is not supported.`)
       if (!b.host) throw new BadRequestError('Missing required element host in request body.')
+      if (
+        action === 'disable-log-reason' &&
+        (typeof b.disabled_reason !== 'string' ||
+          b.disabled_reason.trim() === '' ||
+          b.disabled_reason.length > 255)
+      )
+        throw new BadRequestError(
+          "Invalid input for field/attribute disabled_reason. 'disabled_reason' is a required property",
+        )
       const binary = b.binary ?? 'cinder-volume'
       const disabled = action !== 'enable'
       const reason = action === 'disable-log-reason' ? (b.disabled_reason ?? null) : null

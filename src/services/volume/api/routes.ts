@@ -24,6 +24,9 @@ import { volumesRoutes } from './volumes-routes.js'
 export function volumeApiRoutes(ctx: VolumeContext): FastifyPluginAsync {
   const v3: FastifyPluginAsync = async (app) => {
     app.addHook('preHandler', async (request, reply) => {
+      // The app ignores trailing slashes; Cinder routes `volumes/` (an empty id) nowhere.
+      if (/\/v3\/[^/]+\/.+\/$/.test(request.url.split('?')[0] ?? ''))
+        throw new NotFoundError('The resource could not be found.')
       negotiateVolumeMicroversion(request, reply)
       const project = (request.params as { project_id?: string }).project_id
       if (project === undefined) {

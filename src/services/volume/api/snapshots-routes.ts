@@ -29,10 +29,28 @@ type Id = { Params: { id: string } }
 type Key = { Params: { id: string; key: string } }
 const nullableString = Type.Union([Type.String({ maxLength: 255 }), Type.Null()])
 
+/** Columns of Cinder's snapshots table a list may sort by. */
+const SNAPSHOT_SORT_KEYS = new Set([
+  'id',
+  'created_at',
+  'updated_at',
+  'name',
+  'display_name',
+  'description',
+  'display_description',
+  'status',
+  'volume_id',
+  'project_id',
+  'user_id',
+  'volume_size',
+  'progress',
+])
+
 const createSchema = Type.Object(
   {
     snapshot: Type.Object({
-      volume_id: Type.String({ maxLength: 36 }),
+      // uuid_allow_null: a null volume is looked up, and not found (404).
+      volume_id: Type.Union([Type.String({ maxLength: 36 }), Type.Null()]),
       force: Type.Optional(Type.Union([Type.Boolean(), Type.String(), Type.Null()])),
       name: Type.Optional(nullableString),
       description: Type.Optional(nullableString),
@@ -104,10 +122,15 @@ export function snapshotsRoutes(ctx: VolumeContext): FastifyPluginAsync {
     const list = async (request: FastifyRequest, detail: boolean) => {
       const project = allTenants(request) ? undefined : callerProject(request.auth)
       const rows = filter(request, await listSnapshotRows(ctx.db, { projectId: project }))
-      const page = paginate(request.query as Query, rows, (s, k) =>
-        k === 'display_name' || k === 'name'
-          ? s.name
-          : (s as unknown as Record<string, unknown>)[k],
+      const page = paginate(
+        request.query as Query,
+        rows,
+        (s, k) =>
+          k === 'display_name' || k === 'name'
+            ? s.name
+            : (s as unknown as Record<string, unknown>)[k],
+        undefined,
+        SNAPSHOT_SORT_KEYS,
       )
       const links = nextLinks(request, page, detail ? 'snapshots/detail' : 'snapshots')
       const withCount =
@@ -135,7 +158,7 @@ export function snapshotsRoutes(ctx: VolumeContext): FastifyPluginAsync {
         ctx,
         request.auth,
         {
-          volumeId: String(b['volume_id']),
+          volumeId: b['volume_id'] === null ? '' : String(b['volume_id']),
           force,
           name: (b['name'] ?? b['display_name']) as string | null | undefined,
           description: (b['description'] ?? b['display_description']) as string | null | undefined,
