@@ -158,7 +158,7 @@ export function snapshotsRoutes(ctx: VolumeContext): FastifyPluginAsync {
         ctx,
         request.auth,
         {
-          volumeId: b['volume_id'] === null ? '' : String(b['volume_id']),
+          volumeId: typeof b['volume_id'] === 'string' ? b['volume_id'] : '',
           force,
           name: (b['name'] ?? b['display_name']) as string | null | undefined,
           description: (b['description'] ?? b['display_description']) as string | null | undefined,
