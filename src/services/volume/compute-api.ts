@@ -9,7 +9,8 @@ import {
 } from './attachments-service.js'
 import { extendVolume } from './volume-admin-actions.js'
 import { findVisibleType } from './types-service.js'
-import { createVolume } from './volume-create.js'
+import { projectVolumes, proxyViews, type ProxyVolume } from './proxy-view.js'
+import { createVolume, type VolumeCreateInput } from './volume-create.js'
 import { deleteVolume, findVisibleVolume } from './volumes-service.js'
 import type { VolumeContext } from './volume-context.js'
 
@@ -96,6 +97,24 @@ export class VolumeComputeApi {
 
   async detach(auth: AuthContext, attachmentId: string): Promise<void> {
     await removeAttachment(this.ctx, auth, attachmentId)
+  }
+
+  /** Nova's os-volumes proxy: the caller's project's volumes in Nova's view. */
+  async proxyList(auth: AuthContext): Promise<ProxyVolume[]> {
+    return proxyViews(this.ctx, await projectVolumes(this.ctx, auth))
+  }
+
+  /** One volume in Nova's proxy view (404 when not visible). */
+  async proxyShow(auth: AuthContext, volumeId: string): Promise<ProxyVolume> {
+    const [v] = await proxyViews(this.ctx, [await findVisibleVolume(this.ctx, auth, volumeId)])
+    return v as ProxyVolume
+  }
+
+  /** Creates through the Cinder path (quota, scheduler) and answers Nova's view. */
+  async proxyCreate(auth: AuthContext, input: VolumeCreateInput): Promise<ProxyVolume> {
+    const row = await createVolume(this.ctx, auth, input)
+    const [v] = await proxyViews(this.ctx, [row])
+    return v as ProxyVolume
   }
 
   /** The name of a volume type the caller may use, by id or name; undefined when there is none. */

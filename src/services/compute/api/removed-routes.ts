@@ -21,11 +21,11 @@ const GONE = [
 ]
 
 /**
- * Proxies Nubis does not provide: the volume proxies (os-volumes, os-snapshots,
- * os-assisted-volume-snapshots) and the Ironic proxy.
+ * Proxies Nubis does not provide: the snapshot proxies (os-snapshots,
+ * os-assisted-volume-snapshots) and the Ironic proxy (os-volumes is in
+ * volumes-proxy-routes.ts).
  */
 const NOT_IMPLEMENTED: ReadonlyArray<readonly [string, string]> = [
-  ['os-volumes', 'The compute volume proxy is not implemented; use the block-storage API.'],
   ['os-snapshots', 'The compute snapshot proxy is not implemented; use the block-storage API.'],
   ['os-assisted-volume-snapshots', 'Assisted volume snapshots are not implemented.'],
   ['os-baremetal-nodes', 'Ironic client unavailable, cannot access Ironic.'],
