@@ -113,9 +113,13 @@ export const vmdkBackendGroup = defineGroup('vmdk', 'The vmdk volume backend (vC
     min: 0,
   }),
   vmware_task_poll_interval: opt.float(
-    'Accepted for cinder.conf compatibility (tasks are awaited through the property collector).',
+    'Seconds one WaitForUpdatesEx waits for a running vCenter task before asking again.',
     2,
     { min: 0 },
+  ),
+  vmware_cluster_name: opt.list(
+    'Only datastores mounted in these clusters hold volumes (empty: every datastore).',
+    [],
   ),
   reserved_percentage: opt.int('Percentage of the capacity kept free.', 0, { min: 0, max: 100 }),
   max_over_subscription_ratio: opt.float('Thin provisioning over-subscription ratio.', 20, {

@@ -57,15 +57,12 @@ describe('vmdk volume driver against vcsim', { skip: bin ? false : 'vcsim not bu
     }
   }
   const counts: Record<string, number> = {}
-
-  before(async () => {
-    vc = await startVcsim(bin!)
-    dir = mkdtempSync(join(tmpdir(), 'nubis-vmdk-'))
+  const driver = async (over: Record<string, unknown> = {}) => {
     const [host, port] = vc.host.split(':') as [string, string]
     const defaults = Object.fromEntries(
       Object.entries(vmdkBackendGroup.options).map(([k, o]) => [k, o.default]),
     )
-    d = (await loadVolumeDriver('cinder.volume.drivers.vmware.vmdk.VMwareVcVmdkDriver', {
+    return (await loadVolumeDriver('cinder.volume.drivers.vmware.vmdk.VMwareVcVmdkDriver', {
       backendName: 'vmdk',
       dataDir: dir,
       options: {
@@ -76,8 +73,15 @@ describe('vmdk volume driver against vcsim', { skip: bin ? false : 'vcsim not bu
         vmware_host_password: 'pass',
         vmware_insecure: true,
         vmware_api_retry_count: 2,
+        ...over,
       },
     })) as VmdkDriver
+  }
+
+  before(async () => {
+    vc = await startVcsim(bin!)
+    dir = mkdtempSync(join(tmpdir(), 'nubis-vmdk-'))
+    d = await driver()
     await d.start()
     files = new DatastoreFiles(d.session)
   })
@@ -94,6 +98,23 @@ describe('vmdk volume driver against vcsim', { skip: bin ? false : 'vcsim not bu
     assert.ok(pool.totalCapacityGb > 0 && pool.freeCapacityGb <= pool.totalCapacityGb)
     assert.equal(pool.capabilities['storage_protocol'], 'vmdk')
     assert.equal(pool.capabilities['datastores'], 'LocalDS_0')
+  })
+
+  it('keeps to the datastores of vmware_cluster_name and vmware_datastore_regex', async () => {
+    const inCluster = await driver({ vmware_cluster_name: ['DC0_C0'] })
+    const noMatch = await driver({ vmware_datastore_regex: '^nfs-' })
+    const unknown = await driver({ vmware_cluster_name: ['nope'] })
+    try {
+      for (const x of [inCluster, noMatch, unknown]) await x.start()
+      const [pool] = await inCluster.getPoolStats()
+      assert.equal(pool?.capabilities['datastores'], 'LocalDS_0')
+      const [none] = await noMatch.getPoolStats()
+      assert.equal(none?.totalCapacityGb, 0)
+      await assert.rejects(noMatch.createVolume(vol()), /No accessible datastore/)
+      await assert.rejects(unknown.getPoolStats(), /no cluster named nope/)
+    } finally {
+      for (const x of [inCluster, noMatch, unknown]) await x.close()
+    }
   })
 
   it('creates a disk under Volumes/volume-<id>/ and deletes it (twice is fine)', async () => {

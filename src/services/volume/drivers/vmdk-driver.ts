@@ -25,7 +25,12 @@ import type {
   VolumeDriver,
 } from './driver.js'
 import { qemuConvert, qemuFormatOf, qemuInfo } from './qemu-img.js'
-import { parseDsPath, volumeDatastores, type VolumeDatastore } from './vmdk-datastores.js'
+import {
+  parseDsPath,
+  volumeDatastores,
+  type DatacenterOf,
+  type VolumeDatastore,
+} from './vmdk-datastores.js'
 
 const GiB = 1024 ** 3
 
@@ -41,6 +46,8 @@ interface VmdkOptions {
   vmware_datastore_regex: string
   vmware_adapter_type: string
   vmware_api_retry_count: number
+  vmware_task_poll_interval: number
+  vmware_cluster_name: readonly string[]
   volume_backend_name: string
   reserved_percentage: number
   max_over_subscription_ratio: number
@@ -73,6 +80,7 @@ export class VmdkDriver implements VolumeDriver {
   readonly #tmp: string
   readonly #regex: RegExp | undefined
   readonly #known = new Map<string, VolumeDatastore>()
+  readonly #dcOf: DatacenterOf = new Map()
 
   constructor(readonly init: DriverInit) {
     this.#o = init.options as unknown as VmdkOptions
@@ -105,6 +113,7 @@ export class VmdkDriver implements VolumeDriver {
       insecure: o.vmware_insecure && !o.vmware_ca_file,
       ...(o.vmware_ca_file ? { caFile: o.vmware_ca_file } : {}),
       retries: o.vmware_api_retry_count,
+      taskPollSec: o.vmware_task_poll_interval,
     })
   }
 
@@ -118,7 +127,12 @@ export class VmdkDriver implements VolumeDriver {
    * datastores and the driver puts each volume on the one with most room.
    */
   async getPoolStats(): Promise<PoolStats[]> {
-    const ds = await volumeDatastores(this.session, this.#regex)
+    const ds = await volumeDatastores(
+      this.session,
+      this.#regex,
+      this.#o.vmware_cluster_name,
+      this.#dcOf,
+    )
     const total = ds.reduce((n, d) => n + d.capacityBytes, 0)
     const free = ds.reduce((n, d) => n + d.freeBytes, 0)
     return [
@@ -143,9 +157,9 @@ export class VmdkDriver implements VolumeDriver {
   }
 
   async #datastoreFor(sizeGb: number): Promise<VolumeDatastore> {
-    const ds = (await volumeDatastores(this.session, this.#regex)).sort(
-      (a, b) => b.freeBytes - a.freeBytes,
-    )
+    const ds = (
+      await volumeDatastores(this.session, this.#regex, this.#o.vmware_cluster_name, this.#dcOf)
+    ).sort((a, b) => b.freeBytes - a.freeBytes)
     for (const d of ds) this.#known.set(d.name, d)
     const best = ds[0]
     if (!best) throw new Error('No accessible datastore matches vmware_datastore_regex.')
@@ -163,7 +177,8 @@ export class VmdkDriver implements VolumeDriver {
   async #named(name: string): Promise<VolumeDatastore | undefined> {
     const hit = this.#known.get(name)
     if (hit) return hit
-    for (const d of await volumeDatastores(this.session, undefined)) this.#known.set(d.name, d)
+    for (const d of await volumeDatastores(this.session, undefined, [], this.#dcOf))
+      this.#known.set(d.name, d)
     return this.#known.get(name)
   }
 
