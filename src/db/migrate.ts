@@ -9,6 +9,7 @@ import * as m0010 from './migrations/0010-compute-resources.js'
 import * as m0011 from './migrations/0011-placement.js'
 import * as m0012 from './migrations/0012-volume.js'
 import * as m0013 from './migrations/0013-instance-trusted-certs.js'
+import * as m0014 from './migrations/0014-volume-service-frozen.js'
 import type { DialectName } from './migrations/portable.js'
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: DialectName) => Promise<void>
@@ -27,6 +28,7 @@ const migrations: ReadonlyArray<readonly [string, { up: Up }]> = [
   ['0011-placement', m0011],
   ['0012-volume', m0012],
   ['0013-instance-trusted-certs', m0013],
+  ['0014-volume-service-frozen', m0014],
 ]
 
 class StaticProvider implements MigrationProvider {

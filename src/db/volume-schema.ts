@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /**
  * Row types of the block storage tables (migration 0012-volume); merged into
  * `Database` by schema.ts. Booleans 0/1, ISO-8601 text times, JSON as text.
@@ -159,6 +161,8 @@ export interface VolumeServiceTable {
   availability_zone: string
   disabled: 0 | 1
   disabled_reason: string | null
+  /** os-services freeze/thaw (migration 0014); defaults to 0. */
+  frozen: Generated<0 | 1>
   updated_at: string
   created_at: string
 }

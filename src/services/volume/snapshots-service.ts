@@ -9,6 +9,7 @@ import {
   insertSnapshot,
   type SnapshotRow,
 } from '../../db/repositories/volume/snapshots.js'
+import { assertNotFrozen } from './backend-freeze.js'
 import { checkQuota } from './quota.js'
 import { invalidSnapshot, invalidVolume } from './states.js'
 import { typeById } from './types-service.js'
@@ -44,6 +45,7 @@ export async function createSnapshot(
 ): Promise<SnapshotRow> {
   const projectId = callerProject(auth)
   const v = await findVisibleVolume(ctx, auth, input.volumeId)
+  await assertNotFrozen(ctx, v.host)
   if (!v.host)
     throw invalidVolume(
       'The snapshot cannot be created because volume has not been scheduled to any host.',
@@ -98,19 +100,26 @@ export async function deleteSnapshot(
   force: boolean,
 ): Promise<void> {
   const s = await findVisibleSnapshot(ctx, auth, id)
+  await assertNotFrozen(ctx, await volumeHost(ctx, s.volume_id))
   const from = force ? [s.status] : ['available', 'error']
   if (!(await casSnapshotStatus(ctx.db, id, from, { status: 'deleting' })))
     throw invalidSnapshot(
       'Volume Snapshot status must be available or error and must not be part of a group.',
     )
-  const v = await ctx.db
-    .selectFrom('volumes')
-    .select('host')
-    .where('id', '=', s.volume_id)
-    .executeTakeFirst()
-  if (!v?.host || !s.provider_location) {
+  const host = await volumeHost(ctx, s.volume_id)
+  if (!host || !s.provider_location) {
     await deleteSnapshotRow(ctx.db, id)
     return
   }
-  await castManager(ctx, v.host, 'delete_snapshot', { snapshotId: id })
+  await castManager(ctx, host, 'delete_snapshot', { snapshotId: id })
+}
+
+/** The backend of a snapshot is its volume's (Cinder's snapshot.host). */
+async function volumeHost(ctx: VolumeContext, volumeId: string): Promise<string | null> {
+  const v = await ctx.db
+    .selectFrom('volumes')
+    .select('host')
+    .where('id', '=', volumeId)
+    .executeTakeFirst()
+  return v?.host ?? null
 }

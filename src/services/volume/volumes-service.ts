@@ -11,6 +11,7 @@ import {
 } from '../../db/repositories/volume/volumes.js'
 import { listSnapshotRows } from '../../db/repositories/volume/snapshots.js'
 import { releaseCapacity } from '../../db/repositories/volume/backends.js'
+import { assertNotFrozen } from './backend-freeze.js'
 import { DELETABLE, DELETE_REASON, invalidVolume } from './states.js'
 import { VOLUME_TOPIC, type VolumeContext } from './volume-context.js'
 
@@ -104,6 +105,7 @@ export async function deleteVolume(
     throw new ForbiddenError(
       'Policy does not allow volume_extension:volume_admin_actions:force_delete to be performed.',
     )
+  await assertNotFrozen(ctx, row.host)
   const snaps = await listSnapshotRows(ctx.db, { volumeId: id })
   if (opts.force) {
     if (row.attach_status === 'attached' || (snaps.length > 0 && !opts.cascade))

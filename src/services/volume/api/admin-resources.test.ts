@@ -234,7 +234,22 @@ describe('volume types, quotas, limits, zones, services, pools, transfers', () =
     assert.equal(noVolume.status, 404, JSON.stringify(noVolume.body))
     const marker = await va('GET', '/snapshots?marker=8ac0cd62-4ec4-4bbf-b0c7-a9a8d3c5d1a2')
     assert.equal(marker.status, 404)
+    assert.equal(
+      marker.body.itemNotFound.message,
+      'Snapshot 8ac0cd62-4ec4-4bbf-b0c7-a9a8d3c5d1a2 could not be found.',
+    )
+    const volMarker = await va('GET', '/volumes/detail?marker=8ac0cd62-4ec4-4bbf-b0c7-a9a8d3c5d1a2')
+    assert.deepEqual(volMarker.body, {
+      itemNotFound: {
+        code: 404,
+        message: 'Volume 8ac0cd62-4ec4-4bbf-b0c7-a9a8d3c5d1a2 could not be found.',
+      },
+    })
     assert.equal((await va('GET', '/snapshots?sort_key=invalid')).status, 400)
+    assert.deepEqual((await va('GET', '/volumes?sort=invalid:asc')).body, {
+      badRequest: { code: 400, message: 'Invalid input received: Invalid sort key' },
+    })
+    assert.equal((await va('GET', '/volumes?sort=name:asc,size:desc,bootable')).status, 200)
     assert.equal((await va('GET', '/snapshots?sort=status:asc')).status, 200)
     const host = (await vadmin('GET', '/os-services')).body.services.find(
       (x: { binary: string }) => x.binary === 'cinder-volume',
@@ -246,8 +261,78 @@ describe('volume types, quotas, limits, zones, services, pools, transfers', () =
       'a reason is required',
     )
     assert.equal((await put('freeze', { host: 'no-such-host' })).status, 400)
-    assert.equal((await put('thaw', { host: 'no-such-host' })).status, 400)
-    assert.equal((await put('freeze', { host })).status, 501, 'freezing is not implemented')
+    const unknown = await put('thaw', { host: 'no-such-host' })
+    assert.equal(unknown.status, 400)
+    assert.deepEqual(unknown.body, {
+      badRequest: { code: 400, message: 'No service found with host=no-such-host' },
+    })
+  })
+
+  test('freeze and thaw a backend: frozen, disabled, and no volume or snapshot changes', async () => {
+    const put = (action: string, body: unknown, headers?: Record<string, string>) =>
+      vadmin('PUT', `/os-services/${action}`, body, headers)
+    type Service = { host: string; frozen: boolean; status: string; disabled_reason: string }
+    const service = async (): Promise<Service> =>
+      (await vadmin('GET', '/os-services?binary=cinder-volume')).body.services[0] as Service
+    const backend = (await service()).host
+    const v = (await va('POST', '/volumes', { volume: { size: 1 } })).body.volume
+    await waitStatus(va, `/volumes/${v.id}`, 'volume', 'available')
+    const snap = (await va('POST', '/snapshots', { snapshot: { volume_id: v.id } })).body.snapshot
+    await waitStatus(va, `/snapshots/${snap.id}`, 'snapshot', 'available')
+
+    assert.equal((await put('freeze', {})).body.badRequest.message, 'Host field is missing.')
+    assert.equal((await put('freeze', { host: backend, binary: 'cinder-volume' })).status, 400)
+    const both = await put(
+      'freeze',
+      { host: backend, cluster: 'c1' },
+      {
+        'OpenStack-API-Version': 'volume 3.26',
+      },
+    )
+    assert.equal(both.body.badRequest.message, 'One and only one of cluster and host must be set.')
+
+    // The bare host name addresses its backends (host@backend), as in Cinder.
+    const bare = backend.split('@')[0]!
+    assert.notEqual(bare, backend)
+    const onHost = (await vadmin('GET', `/os-services?host=${bare}&binary=cinder-volume`)).body
+    assert.deepEqual(
+      onHost.services.map((x: { host: string }) => x.host),
+      [backend],
+    )
+    const frozen = await put('freeze', { host: bare })
+    assert.equal(frozen.status, 200)
+    assert.ok(!frozen.body, 'no body')
+    const s = await service()
+    assert.deepEqual([s.frozen, s.status, s.disabled_reason], [true, 'disabled', 'frozen'])
+    assert.equal(
+      (await put('freeze', { host: backend })).body.badRequest.message,
+      `Invalid input received: No service could be changed: frozen in ['${backend}'] must be False to failover.`,
+    )
+    const refused = {
+      badRequest: {
+        code: 400,
+        message:
+          'Invalid input received: Modification operations are not allowed on frozen storage backends.',
+      },
+    }
+    assert.deepEqual((await va('DELETE', `/volumes/${v.id}`)).body, refused)
+    assert.deepEqual(
+      (await va('POST', '/snapshots', { snapshot: { volume_id: v.id } })).body,
+      refused,
+    )
+    assert.deepEqual((await va('DELETE', `/snapshots/${snap.id}`)).body, refused)
+
+    assert.equal((await put('thaw', { host: backend })).status, 200)
+    const t = await service()
+    assert.deepEqual([t.frozen, t.status, t.disabled_reason], [false, 'enabled', ''])
+    assert.equal(
+      (await put('thaw', { host: backend })).body.badRequest.message,
+      `Invalid input received: No service could be changed: frozen in ['${backend}'] must be True to failover.`,
+    )
+    assert.equal((await va('DELETE', `/snapshots/${snap.id}`)).status, 202)
+    await waitStatus(va, `/snapshots/${snap.id}`, 'snapshot', 'deleted')
+    assert.equal((await va('DELETE', `/volumes/${v.id}`)).status, 202)
+    await waitStatus(va, `/volumes/${v.id}`, 'volume', 'deleted')
   })
 
   test('a disabled backend service takes no new volumes; per-type quotas apply', async () => {

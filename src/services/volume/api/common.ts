@@ -116,14 +116,15 @@ export function paginate<T extends { id: string }>(
     ['created_at', 'desc'],
     ['id', 'desc'],
   ],
-  sortable?: ReadonlySet<string>,
+  /** sortable: the table's columns; resource: names the missing marker ("Volume"). */
+  rules: { sortable?: ReadonlySet<string>; resource?: string } = {},
 ): Page<T> {
   const sorts = sortParams(query, defaults)
-  // Cinder sorts in SQL: a key that is no column is a 400 (oslo.db InvalidSortKey).
+  const { sortable, resource } = rules
+  // Cinder sorts in SQL: a key that is no column is a 400 (its paginate_query's InvalidInput).
   if (sortable)
     for (const [k] of sorts)
-      if (!sortable.has(k))
-        throw new BadRequestError(`Invalid input received: Invalid sort key ${k}`)
+      if (!sortable.has(k)) throw new BadRequestError('Invalid input received: Invalid sort key')
   const sorted = [...rows].sort((a, b) => {
     for (const [k, d] of sorts) {
       const c = cmp(key(a, k), key(b, k))
@@ -136,7 +137,7 @@ export function paginate<T extends { id: string }>(
   if (marker !== undefined) {
     const i = sorted.findIndex((r) => r.id === marker)
     // Cinder looks the marker up as the resource itself: a missing one is a 404.
-    if (i < 0) throw new NotFoundError(`Marker ${marker} could not be found.`)
+    if (i < 0) throw new NotFoundError(`${resource ?? 'Marker'} ${marker} could not be found.`)
     start = i + 1
   }
   const offsetRaw = q1(query, 'offset')

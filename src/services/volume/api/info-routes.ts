@@ -11,6 +11,8 @@ import {
   listServiceRows,
   setServiceDisabled,
 } from '../../../db/repositories/volume/backends.js'
+import { freezeHost, thawHost } from '../backend-freeze.js'
+import { hostMatches } from '../host-match.js'
 import { projectLimits, projectUsage } from '../quota.js'
 import { callerProject } from '../volumes-service.js'
 import type { VolumeContext } from '../volume-context.js'
@@ -58,14 +60,44 @@ const EXTENSIONS: [string, string, string][] = [
   ['encryption', 'VolumeTypeEncryption', 'Encryption support for volume types.'],
 ]
 
-/** Whether a volume service runs on `host` (host or host@backend). */
-async function serviceExists(ctx: VolumeContext, host: string): Promise<boolean> {
-  const row = await ctx.db
-    .selectFrom('volume_services')
-    .select('host')
-    .where((eb) => eb.or([eb('host', '=', host), eb('host', 'like', `${host}@%`)]))
-    .executeTakeFirst()
-  return row !== undefined
+const CINDER_HOST = /^[a-zA-Z0-9-._#@:/+[\]]*$/
+
+/**
+ * The host of a freeze/thaw body (Cinder's freeze_and_thaw schema and
+ * get_cluster_host). From 3.26 a cluster may be named instead; there are no
+ * clusters here, so naming one finds no service.
+ */
+function freezeTarget(r: FastifyRequest): string {
+  const body = r.body ?? {}
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new BadRequestError('Invalid input for field/attribute body. Value: {}. Not an object')
+  const b = body as Record<string, unknown>
+  for (const k of Object.keys(b))
+    if (k !== 'host' && k !== 'cluster')
+      throw new BadRequestError(
+        `Invalid input for field/attribute body. Additional properties are not allowed ('${k}' was unexpected)`,
+      )
+  const { host, cluster } = b
+  if (
+    cluster !== undefined &&
+    cluster !== null &&
+    (typeof cluster !== 'string' || cluster.length > 255)
+  )
+    throw new BadRequestError('Invalid input for field/attribute cluster.')
+  if (
+    host !== undefined &&
+    host !== null &&
+    (typeof host !== 'string' || host.length < 1 || host.length > 255 || !CINDER_HOST.test(host))
+  )
+    throw new BadRequestError('Invalid input for field/attribute host.')
+  const clustered = mv(r, 26)
+  const clusterName = clustered ? cluster || undefined : undefined
+  if (Boolean(clusterName) === Boolean(host))
+    throw new BadRequestError(
+      clustered ? 'One and only one of cluster and host must be set.' : 'Host field is missing.',
+    )
+  if (clusterName) throw new BadRequestError(`No service found with cluster=${clusterName}`)
+  return host as string
 }
 
 /** limits, availability zones, services, pools, extensions, qos-specs (none). */
@@ -107,7 +139,7 @@ export function infoRoutes(ctx: VolumeContext): FastifyPluginAsync {
       const cutoff = new Date(Date.now() - ctx.conf.service_down_time * 1000).toISOString()
       const rows = (await listServiceRows(ctx.db)).filter(
         (s) =>
-          (q1(q, 'host') === undefined || s.host === q1(q, 'host')) &&
+          (q1(q, 'host') === undefined || hostMatches(q1(q, 'host')!, s.host)) &&
           (q1(q, 'binary') === undefined || s.binary === q1(q, 'binary')),
       )
       return {
@@ -122,7 +154,7 @@ export function infoRoutes(ctx: VolumeContext): FastifyPluginAsync {
             updated_at: cinderTime(s.updated_at),
             disabled_reason: s.disabled_reason,
             ...(s.binary === 'cinder-volume'
-              ? { replication_status: 'disabled', active_backend_id: null, frozen: false }
+              ? { replication_status: 'disabled', active_backend_id: null, frozen: s.frozen === 1 }
               : {}),
             ...(mv(r, 7) ? { cluster: null } : {}),
             ...(mv(r, 49) && s.binary === 'cinder-volume'
@@ -132,17 +164,15 @@ export function infoRoutes(ctx: VolumeContext): FastifyPluginAsync {
         }),
       }
     })
-    app.put<{ Params: { action: string } }>('/os-services/:action', async (r) => {
+    app.put<{ Params: { action: string } }>('/os-services/:action', async (r, reply) => {
       requireAdmin(r)
       const b = (r.body ?? {}) as { host?: string; binary?: string; disabled_reason?: string }
       const action = r.params.action
       if (action === 'freeze' || action === 'thaw') {
-        // Cinder looks the backend up first: an unknown host is a 400.
-        if (!b.host || !(await serviceExists(ctx, b.host)))
-          throw new BadRequestError(
-            `Invalid input received: No service found with host ${b.host ?? ''}.`,
-          )
-        throw new NotImplementedError(`Service action ${action} is not supported.`)
+        const host = freezeTarget(r)
+        await (action === 'freeze' ? freezeHost(ctx, host) : thawHost(ctx, host))
+        // Cinder's action returns None: 200 with no body.
+        return reply.code(200).send()
       }
       if (!['enable', 'disable', 'disable-log-reason'].includes(action))
         throw new NotImplementedError(`Service action ${action} is not supported.`)

@@ -130,7 +130,7 @@ export function snapshotsRoutes(ctx: VolumeContext): FastifyPluginAsync {
             ? s.name
             : (s as unknown as Record<string, unknown>)[k],
         undefined,
-        SNAPSHOT_SORT_KEYS,
+        { sortable: SNAPSHOT_SORT_KEYS, resource: 'Snapshot' },
       )
       const links = nextLinks(request, page, detail ? 'snapshots/detail' : 'snapshots')
       const withCount =

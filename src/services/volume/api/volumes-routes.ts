@@ -95,6 +95,18 @@ function filterVolumes(
   return out
 }
 
+/** Columns of Cinder's volumes table a list may sort by (`name` is display_name). */
+const VOLUME_SORT_KEYS = new Set([
+  ...['id', 'created_at', 'updated_at', 'deleted_at', 'deleted', 'user_id', 'project_id'],
+  ...['name', 'display_name', 'display_description', 'snapshot_id', 'source_volid', 'size'],
+  ...['host', 'cluster_name', 'availability_zone', 'status', 'attach_status'],
+  ...['migration_status', 'previous_status', 'scheduled_at', 'launched_at', 'terminated_at'],
+  ...['provider_location', 'provider_auth', 'provider_geometry', 'provider_id'],
+  ...['volume_type_id', 'encryption_key_id', 'consistencygroup_id', 'group_id', 'bootable'],
+  ...['multiattach', 'replication_status', 'replication_extended_status'],
+  ...['replication_driver_data', 'use_quota', 'service_uuid', 'shared_targets'],
+])
+
 function sortKey(v: VolumeRow, k: string): unknown {
   if (k === 'name' || k === 'display_name') return v.name
   return (v as unknown as Record<string, unknown>)[k]
@@ -110,7 +122,10 @@ export function volumesRoutes(ctx: VolumeContext): FastifyPluginAsync {
         : callerProject(request.auth)
       const types = await typeMap(ctx)
       const rows = filterVolumes(request, await listVolumeRows(ctx.db, project), types)
-      const page = paginate(request.query as Query, rows, sortKey)
+      const page = paginate(request.query as Query, rows, sortKey, undefined, {
+        sortable: VOLUME_SORT_KEYS,
+        resource: 'Volume',
+      })
       const atts = detail
         ? await attachmentsOf(
             ctx.db,
