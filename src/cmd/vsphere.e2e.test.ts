@@ -197,6 +197,11 @@ describe(
       assert.ok(pg, `NIC on a distributed port group (${pgKey})`)
       assert.equal(pg.vlanId, vlan, 'the port group carries the network segment VLAN')
       assert.match(pg.name, new RegExp(net.id))
+      // The port has the project's default security group: the group filters traffic.
+      assert.ok(
+        pg.rules.some((r) => r.action === 'drop') && pg.rules.some((r) => r.action === 'accept'),
+        'the port group carries the default security group as a traffic filter',
+      )
       const ports = await json<Array<{ 'MAC Address': string }>>(
         'port',
         'list',

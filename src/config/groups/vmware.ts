@@ -55,4 +55,8 @@ export const ml2VmwareGroup = defineGroup('ml2_vmware', 'vSphere DVS mechanism d
   dvs_name: opt.string('Distributed switch for networks whose physnet has no mapping.', ''),
   network_maps: opt.list('physnet:dvs_name pairs (e.g. physnet1:DVS0).', []),
   port_group_prefix: opt.string('Prefix of the port group names (the rest is the network id).', ''),
+  security_group_reply_ports: opt.string(
+    'min:max destination ports of replies to connections a guest opens (DVS filters are stateless).',
+    '32768:65535',
+  ),
 })

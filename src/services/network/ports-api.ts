@@ -279,6 +279,15 @@ export async function updatePortFromApi(
     next.binding_host_id !== r.binding_host_id ||
     'binding:profile' in b ||
     next.binding_vnic_type !== r.binding_vnic_type
+  // A bound port whose filtering changes is bound again: a driver whose binding depends on
+  // the security groups (vsphere_dvs: a port group per group set) re-plugs it.
+  const sorted = (g: readonly string[]) => [...g].sort().join()
+  const filterChanged =
+    !hostChanged &&
+    r.binding_vif_type !== 'unbound' &&
+    r.binding_vif_type !== 'binding_failed' &&
+    (next.port_security_enabled !== r.port_security_enabled ||
+      sorted(groups) !== sorted(cur.securityGroups))
   if (hostChanged) {
     next.binding_vif_type = 'unbound'
     next.binding_vif_details = '{}'
@@ -316,7 +325,7 @@ export async function updatePortFromApi(
     current: hookView(rec),
     original: hookView(cur),
   })
-  if (hostChanged && next.binding_host_id) rec = await bindPort(ctx, rec)
+  if ((hostChanged && next.binding_host_id) || filterChanged) rec = await bindPort(ctx, rec)
   return rec
 }
 

@@ -25,6 +25,7 @@ export {
   ensureDefaultSecurityGroup,
   ETHERTYPES,
 } from './default-security-group.js'
+import { notifyRulesChanged } from './sg-change-notify.js'
 
 /** A group with its rules and tags, what the views render. */
 export interface SecurityGroupRecord {
@@ -200,4 +201,6 @@ export async function deleteSecurityGroupRecord(
     await deleteSecurityGroup(trx, id)
     await deleteResourceTags(trx, 'security_group', id)
   })
+  // Rules of other groups naming this one as remote group went with it.
+  await notifyRulesChanged(ctx, [id])
 }

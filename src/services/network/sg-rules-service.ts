@@ -14,6 +14,7 @@ import {
 import type { NetworkContext } from './network-context.js'
 import { callerProject, ownsOrAdmin } from './policy.js'
 import { enforceQuota } from './quota.js'
+import { notifyRulesChanged } from './sg-change-notify.js'
 import { ensureDefaultSecurityGroup } from './security-groups-service.js'
 import {
   shown,
@@ -110,7 +111,7 @@ export async function createRule(
 ): Promise<SecurityGroupRuleRow> {
   const spec = convert(input)
   const id = newUuid()
-  await ctx.db.transaction().execute(async (trx) => {
+  const groupId = await ctx.db.transaction().execute(async (trx) => {
     const group = await findSecurityGroup(trx, input.security_group_id)
     if (!group || !ownsOrAdmin(auth, group.project_id)) throw groupNotFound(input.security_group_id)
     const projectId = input.project_id ?? (isAdmin(auth) ? group.project_id : callerProject(auth))
@@ -142,7 +143,9 @@ export async function createRule(
         revision_number: 0,
       },
     ])
+    return group.id
   })
+  await notifyRulesChanged(ctx, [groupId])
   return visibleRule(ctx.db, auth, id)
 }
 
@@ -151,8 +154,10 @@ export async function deleteRuleRecord(
   auth: AuthContext,
   id: string,
 ): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    await visibleRule(trx, auth, id)
+  const groupId = await ctx.db.transaction().execute(async (trx) => {
+    const rule = await visibleRule(trx, auth, id)
     await deleteRule(trx, id)
+    return rule.security_group_id
   })
+  await notifyRulesChanged(ctx, [groupId])
 }

@@ -109,3 +109,25 @@ export async function setPortGroups(
       .execute()
   }
 }
+
+/**
+ * Ports bound with `vif_type` (e.g. 'dvs') whose port security is on: id,
+ * network and the ids of their security groups. The DVS mechanism driver
+ * derives the filtered port groups in use from them.
+ */
+export async function filteredPortsBoundAs(
+  db: Db,
+  vifType: string,
+): Promise<{ id: string; network_id: string; groups: string[] }[]> {
+  const ports = await db
+    .selectFrom('ports')
+    .select(['id', 'network_id'])
+    .where('binding_vif_type', '=', vifType)
+    .where('port_security_enabled', '=', 1)
+    .execute()
+  const groups = await portGroups(
+    db,
+    ports.map((p) => p.id),
+  )
+  return ports.map((p) => ({ ...p, groups: groups.get(p.id) ?? [] }))
+}

@@ -140,3 +140,53 @@ export async function claimDefaultGroup(
     .executeTakeFirst()
   return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0
 }
+
+/**
+ * Addresses of the ports in each group, as a remote group stands for them:
+ * their fixed IPs and allowed-address-pair IPs/CIDRs (ports with port security
+ * disabled carry no groups, so they never appear).
+ */
+export async function groupMemberAddresses(
+  db: Db,
+  groupIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(groupIds.map((g) => [g, []]))
+  if (groupIds.length === 0) return out
+  const rows = await db
+    .selectFrom('port_security_groups as psg')
+    .innerJoin('ports as p', 'p.id', 'psg.port_id')
+    .leftJoin('ip_allocations as a', 'a.port_id', 'psg.port_id')
+    .select([
+      'psg.security_group_id as gid',
+      'a.ip_address as ip',
+      'p.allowed_address_pairs as pairs',
+    ])
+    .where('psg.security_group_id', 'in', groupIds)
+    .execute()
+  const seen = new Set<string>()
+  for (const r of rows) {
+    const list = out.get(r.gid)!
+    const add = (a: string) => {
+      if (seen.has(`${r.gid} ${a}`)) return
+      seen.add(`${r.gid} ${a}`)
+      list.push(a)
+    }
+    if (r.ip) add(r.ip)
+    for (const p of JSON.parse(r.pairs) as { ip_address?: string }[])
+      if (typeof p.ip_address === 'string') add(p.ip_address)
+  }
+  for (const l of out.values()) l.sort()
+  return out
+}
+
+/** The ids among `groupIds` of groups with `stateful` false. */
+export async function statelessGroupIds(db: Db, groupIds: readonly string[]): Promise<Set<string>> {
+  if (groupIds.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('security_groups')
+    .select('id')
+    .where('id', 'in', groupIds)
+    .where('stateful', '=', 0)
+    .execute()
+  return new Set(rows.map((r) => r.id))
+}

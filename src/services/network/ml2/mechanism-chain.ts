@@ -9,6 +9,7 @@ import type {
   PortHookContext,
   Resource,
   Segment,
+  SecurityGroupHookContext,
   SubnetHookContext,
 } from './mechanism-driver.js'
 
@@ -120,6 +121,10 @@ export class MechanismChain {
   deletePortPrecommit = (c: PortHookContext) => this.#call('deletePortPrecommit', c as never)
   deletePortPostcommit = (c: PortHookContext) =>
     this.#call('deletePortPostcommit', c as never, true)
+
+  /** Every driver runs; the first failure is thrown afterwards. */
+  securityGroupRulesChanged = (c: SecurityGroupHookContext) =>
+    this.#call('securityGroupRulesChanged', c as never, true)
 
   /**
    * Binds a port to `host`: asks each driver in order; the first that calls

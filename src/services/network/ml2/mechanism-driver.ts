@@ -57,6 +57,16 @@ export interface PortHookContext extends HookContextBase {
   readonly segments?: readonly Segment[]
 }
 
+/**
+ * Context of `securityGroupRulesChanged`: after the commit of a rule create or
+ * delete (or a group delete, which drops the rules naming it as remote group).
+ * Neutron's drivers learn this from SECURITY_GROUP_RULE AFTER_* callbacks.
+ */
+export interface SecurityGroupHookContext {
+  readonly db: Db
+  readonly securityGroupIds: readonly string[]
+}
+
 /** What a driver sets to bind a port (PortContext.set_binding). */
 export interface Binding {
   /** The segment the port is bound to. */
@@ -113,6 +123,9 @@ export interface MechanismDriver {
   updatePortPostcommit?(ctx: PortHookContext): void | Promise<void>
   deletePortPrecommit?(ctx: PortHookContext): void | Promise<void>
   deletePortPostcommit?(ctx: PortHookContext): void | Promise<void>
+
+  /** Rules of these groups changed (after commit); a failure is logged, the change stands. */
+  securityGroupRulesChanged?(ctx: SecurityGroupHookContext): void | Promise<void>
 
   bindPort?(ctx: PortBindingContext): void | Promise<void>
 }

@@ -23,6 +23,7 @@ import { isFault } from '../vim25/faults.js'
 import { Inventory, type ClusterView, type VmView } from '../vim25/inventory.js'
 import { Vim25Session } from '../vim25/session.js'
 import { el, moRef, text, type MoRef } from '../vim25/soap.js'
+import { findVmByInstanceUuid } from '../vim25/vm-nic.js'
 import { mapFault } from './fault-map.js'
 import { ImageCache, type Datacenter, type ImageSource } from './image-cache.js'
 import { hostState, nodeResources, subHosts, usableDatastores } from './resources.js'
@@ -223,13 +224,7 @@ export class VsphereDriver implements ComputeDriver {
     if (v) return { type: 'VirtualMachine', value: v.ref }
     const made = this.#created.get(uuid)
     if (made) return { type: 'VirtualMachine', value: made }
-    const found = moRef(
-      await this.#session.call(
-        'FindByUuid',
-        this.#session.content.searchIndex,
-        el('uuid', uuid) + el('vmSearch', true) + el('instanceUuid', true),
-      ),
-    )
+    const found = await findVmByInstanceUuid(this.#session, uuid)
     if (!found)
       throw new NotFoundError(`Instance ${uuid} could not be found.`, { type: 'InstanceNotFound' })
     return found

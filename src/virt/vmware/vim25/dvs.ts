@@ -1,3 +1,9 @@
+import {
+  filterPolicyXml,
+  parseTrafficRules,
+  ruleSignature,
+  type TrafficRule,
+} from './dvs-filter.js'
 import { isFault } from './faults.js'
 import { retrieveByType } from './property-collector.js'
 import type { Vim25Session } from './session.js'
@@ -11,6 +17,10 @@ export interface PortGroup {
   readonly vlanId: number | undefined
   /** Moref value of its switch. */
   readonly dvs: string
+  /** Its traffic filter ([] when none). */
+  readonly rules: readonly TrafficRule[]
+  /** config.configVersion: a reconfiguration names the version it replaces. */
+  readonly configVersion: string | undefined
 }
 
 export interface Switch {
@@ -36,45 +46,90 @@ export async function listPortGroups(session: Vim25Session): Promise<PortGroup[]
     session,
     session.content.rootFolder,
     'DistributedVirtualPortgroup',
-    ['config.name', 'config.distributedVirtualSwitch', 'config.defaultPortConfig'],
+    [
+      'config.name',
+      'config.distributedVirtualSwitch',
+      'config.defaultPortConfig',
+      'config.configVersion',
+    ],
   )
   return all.map((o) => ({
     key: o.obj.value,
     name: text(o.props.get('config.name')) ?? '',
     vlanId: num(at(o.props.get('config.defaultPortConfig'), 'vlan.vlanId')),
     dvs: moRef(o.props.get('config.distributedVirtualSwitch') as never)?.value ?? '',
+    rules: parseTrafficRules(o.props.get('config.defaultPortConfig')),
+    configVersion: text(o.props.get('config.configVersion')),
   }))
 }
 
+const boolPolicy = (name: string, value: boolean): string =>
+  `<${name}>${el('inherited', false)}${el('value', value)}</${name}>`
+
+/**
+ * A port group's whole config spec. With a filter, its ports also refuse MAC
+ * changes, forged source MACs and promiscuous mode: Neutron's port security at
+ * layer 2. (ReconfigureDVPortgroup_Task replaces what it is sent on vcsim, so
+ * every field is sent each time.)
+ */
+function portGroupSpec(
+  name: string,
+  vlanId: number,
+  filter: readonly TrafficRule[] | undefined,
+  configVersion?: string,
+): string {
+  // NOTE: element order follows DVPortgroupConfigSpec / VMwareDVSPortSetting in the WSDL; vCenter checks it.
+  const setting =
+    (filter ? filterPolicyXml(filter) : '') +
+    '<vlan xsi:type="VmwareDistributedVirtualSwitchVlanIdSpec">' +
+    `${el('inherited', false)}${el('vlanId', vlanId)}</vlan>` +
+    (filter
+      ? `<securityPolicy>${el('inherited', false)}${boolPolicy('allowPromiscuous', false)}` +
+        `${boolPolicy('macChanges', false)}${boolPolicy('forgedTransmits', false)}</securityPolicy>`
+      : '')
+  return (
+    `<spec>${configVersion ? el('configVersion', configVersion) : ''}${el('name', name)}${el('numPorts', 32)}` +
+    `<defaultPortConfig xsi:type="VMwareDVSPortSetting">${setting}</defaultPortConfig>` +
+    `${el('description', `Nubis network ${name}`)}${el('type', 'earlyBinding')}` +
+    `${el('autoExpand', true)}</spec>`
+  )
+}
+
+const sameRules = (a: readonly TrafficRule[], b: readonly TrafficRule[]): boolean =>
+  a.length === b.length && a.every((r, i) => ruleSignature(r) === ruleSignature(b[i]!))
+
 /**
  * The port group `name` on `sw` with VLAN `vlanId` (0: untagged), created
- * when missing. Two callers racing get the same group: the loser's
- * DuplicateName is answered by looking the winner's up.
+ * when missing. With `filter`, the group carries exactly those traffic rules:
+ * an existing group whose rules differ is reconfigured. Two callers racing
+ * get the same group: the loser's DuplicateName is answered by looking the
+ * winner's up.
  */
 export async function ensurePortGroup(
   session: Vim25Session,
   sw: Switch,
   name: string,
   vlanId: number,
+  filter?: readonly TrafficRule[],
 ): Promise<PortGroup> {
-  const existing = (await listPortGroups(session)).find(
-    (p) => p.name === name && p.dvs === sw.ref.value,
-  )
-  if (existing) return existing
-  // NOTE: element order follows DVPortgroupConfigSpec in the WSDL; vCenter checks it.
-  const spec =
-    `<spec>${el('name', name)}${el('numPorts', 32)}` +
-    '<defaultPortConfig xsi:type="VMwareDVSPortSetting"><vlan xsi:type="VmwareDistributedVirtualSwitchVlanIdSpec">' +
-    `${el('inherited', false)}${el('vlanId', vlanId)}</vlan></defaultPortConfig>` +
-    `${el('description', `Nubis network ${name}`)}${el('type', 'earlyBinding')}</spec>`
+  const find = async () =>
+    (await listPortGroups(session)).find((p) => p.name === name && p.dvs === sw.ref.value)
+  const existing = await find()
+  if (existing) {
+    if (!filter || sameRules(existing.rules, filter)) return existing
+    await session.runTask(
+      'ReconfigureDVPortgroup_Task',
+      { type: 'DistributedVirtualPortgroup', value: existing.key },
+      portGroupSpec(name, vlanId, filter, existing.configVersion),
+    )
+    return { ...existing, rules: filter }
+  }
   try {
-    await session.runTask('AddDVPortgroup_Task', sw.ref, spec)
+    await session.runTask('AddDVPortgroup_Task', sw.ref, portGroupSpec(name, vlanId, filter))
   } catch (err) {
     if (!isFault(err, 'DuplicateName')) throw err
   }
-  const made = (await listPortGroups(session)).find(
-    (p) => p.name === name && p.dvs === sw.ref.value,
-  )
+  const made = await find()
   if (!made) throw new Error(`port group ${name} not found on ${sw.name} after creating it`)
   return made
 }

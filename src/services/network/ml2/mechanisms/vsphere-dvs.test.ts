@@ -35,7 +35,12 @@ describe(
       const cfg = vcsimConfig(vc)
       mech = createVsphereDvsDriver({
         vmware: cfg,
-        ml2: { dvs_name: '', network_maps: ['physnet1:DVS0'], port_group_prefix: 'nubis-' },
+        ml2: {
+          dvs_name: '',
+          network_maps: ['physnet1:DVS0'],
+          port_group_prefix: 'nubis-',
+          security_group_reply_ports: '32768:65535',
+        },
       })
       await mech.initialize?.(pino({ level: 'silent' }))
       compute = await VsphereDriver.create(cfg)
@@ -50,7 +55,12 @@ describe(
     it('is registered as vsphere_dvs', async () => {
       configureVsphereDvs({
         vmware: vcsimConfig(vc),
-        ml2: { dvs_name: 'DVS0', network_maps: [], port_group_prefix: '' },
+        ml2: {
+          dvs_name: 'DVS0',
+          network_maps: [],
+          port_group_prefix: '',
+          security_group_reply_ports: '32768:65535',
+        },
       })
       const d = await loadMechanismDriver('vsphere_dvs')
       assert.equal(d.name, 'vsphere_dvs')

@@ -1,15 +1,35 @@
+import { createHash } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { GroupValues } from '../../../../config/option.js'
 import type { ml2VmwareGroup, vmwareGroup } from '../../../../config/groups/vmware.js'
+import type { Db } from '../../../../db/database.js'
+import { filteredPortsBoundAs } from '../../../../db/repositories/network/ports.js'
+import {
+  groupMemberAddresses,
+  rulesOfGroups,
+  statelessGroupIds,
+} from '../../../../db/repositories/network/security-groups.js'
 import {
   ensurePortGroup,
   findSwitch,
+  listPortGroups,
   removePortGroup,
+  type PortGroup,
   type Switch,
 } from '../../../../virt/vmware/vim25/dvs.js'
+import type { PortRange, TrafficRule } from '../../../../virt/vmware/vim25/dvs-filter.js'
+import { findVmByInstanceUuid, moveNicToPortGroup } from '../../../../virt/vmware/vim25/vm-nic.js'
 import { retrieveByType } from '../../../../virt/vmware/vim25/property-collector.js'
 import { Vim25Session } from '../../../../virt/vmware/vim25/session.js'
-import type { MechanismDriver, NetworkHookContext, Segment } from '../mechanism-driver.js'
+import { segmentsOf } from '../../ipam/ml2-hooks.js'
+import type {
+  MechanismDriver,
+  NetworkHookContext,
+  PortHookContext,
+  Resource,
+  Segment,
+} from '../mechanism-driver.js'
+import { trafficRules } from './dvs-security-rules.js'
 
 export interface VsphereDvsOptions {
   /** vCenter connection ([vmware] host_ip, host_port, host_username, …). */
@@ -40,6 +60,23 @@ export function configureVsphereDvs(options: VsphereDvsOptions): void {
 
 const BINDABLE = new Set(['vlan', 'flat'])
 
+/** `min:max` of [ml2_vmware] security_group_reply_ports. */
+function parseRange(v: string): PortRange {
+  const m = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(v)
+  const min = Number(m?.[1])
+  const max = Number(m?.[2])
+  if (!m || min < 1 || max > 65535 || min > max)
+    throw new Error(`[ml2_vmware] security_group_reply_ports: '${v}' is not min:max within 1-65535`)
+  return { min, max }
+}
+
+const portSecured = (port: Resource): boolean =>
+  port['port_security_enabled'] === 1 || port['port_security_enabled'] === true
+const groupsOf = (port: Resource | undefined): string[] =>
+  Array.isArray(port?.['security_groups'])
+    ? (port['security_groups'] as unknown[]).map(String).sort()
+    : []
+
 /**
  * networking-vsphere's DVS mechanism driver, as seed 001 proposes: a vlan or
  * flat network gets a distributed port group named after the network id,
@@ -48,6 +85,14 @@ const BINDABLE = new Set(['vlan', 'flat'])
  * on delete. Ports on a vSphere compute node (`<cluster moref>.<vCenter
  * uuid>`) bind with vif_type 'dvs' and the port group in vif_details, which
  * the vsphere compute driver plugs the NIC into.
+ *
+ * Security groups: vCenter filters traffic per port group (or per port, which
+ * vcsim cannot reconfigure), so a port with port security gets a port group
+ * of its own network and security-group set, `<network port group>.sg-<hash
+ * of the sorted group ids>`, whose traffic filter is the translation of the
+ * groups' rules (dvs-security-rules.ts) and whose ports refuse MAC changes
+ * and forged transmits. Rule changes, and port changes that alter a remote
+ * group's members, reconfigure every such group in use whose rules differ.
  */
 export function createVsphereDvsDriver(
   options: VsphereDvsOptions | undefined = configured,
@@ -131,12 +176,119 @@ export function createVsphereDvsDriver(
     )
     return { sw, pg }
   }
+  const filteredName = (networkId: string, groups: readonly string[]): string =>
+    `${pgName(networkId)}.sg-${createHash('sha256').update(groups.join(',')).digest('hex').slice(0, 12)}`
+  /** The traffic rules of a port-group set, from the database. */
+  const wantedRules = async (db: Db, groups: readonly string[]): Promise<TrafficRule[]> => {
+    const rules = await rulesOfGroups(db, groups)
+    const remote = [
+      ...new Set(rules.flatMap((r) => (r.remote_group_id ? [r.remote_group_id] : []))),
+    ]
+    return trafficRules({
+      rules,
+      statelessGroups: await statelessGroupIds(db, groups),
+      members: await groupMemberAddresses(db, remote),
+      ephemeral: parseRange(need().ml2.security_group_reply_ports),
+    })
+  }
+  // One reconfiguration per port group at a time: vCenter refuses a stale configVersion.
+  const queues = new Map<string, Promise<unknown>>()
+  const serial = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const next = (queues.get(key) ?? Promise.resolve()).then(fn, fn)
+    const settled = next.catch(() => undefined)
+    queues.set(key, settled)
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key)
+    })
+    return next
+  }
+  const ensureFiltered = (
+    db: Db,
+    networkId: string,
+    seg: Segment,
+    groups: readonly string[],
+  ): Promise<{ sw: Switch; pg: PortGroup }> => {
+    const name = filteredName(networkId, groups)
+    return serial(name, async () => {
+      const sw = await switchFor(switchName(seg.physical_network)!)
+      const rules = await wantedRules(db, groups)
+      const pg = await ensurePortGroup(await connect(), sw, name, seg.segmentation_id ?? 0, rules)
+      return { sw, pg }
+    })
+  }
+  /**
+   * Brings the filtered port groups in use up to date after `changed` groups
+   * changed: those carrying one of them and, unless `remoteOnly`, those whose
+   * rules name one of them as remote group (its members changed).
+   */
+  const refresh = async (db: Db, changed: ReadonlySet<string>, remoteOnly: boolean) => {
+    if (changed.size === 0) return
+    const sets = new Map<string, { networkId: string; groups: string[] }>()
+    for (const p of await filteredPortsBoundAs(db, 'dvs')) {
+      const groups = [...p.groups].sort()
+      sets.set(`${p.network_id} ${groups.join(',')}`, { networkId: p.network_id, groups })
+    }
+    for (const { networkId, groups } of sets.values()) {
+      const carries = !remoteOnly && groups.some((g) => changed.has(g))
+      const names =
+        carries ||
+        (await rulesOfGroups(db, groups)).some(
+          (r) => r.remote_group_id !== null && changed.has(r.remote_group_id),
+        )
+      if (!names) continue
+      const seg = usable(await segmentsOf(db, networkId))
+      if (!seg) continue
+      const { pg } = await ensureFiltered(db, networkId, seg, groups)
+      log?.info(
+        { network: networkId, portGroup: pg.key, rules: pg.rules.length },
+        'port group filter updated',
+      )
+    }
+  }
+  /**
+   * A port bound before to another port group of this driver (its security
+   * groups or port security changed, so the API re-binds it): the server's
+   * NIC in vCenter moves to the new group. No VM yet: nothing to move.
+   */
+  const replug = async (port: Resource, sw: Switch, pg: PortGroup) => {
+    if (port['binding_vif_type'] !== 'dvs' || typeof port['binding_vif_details'] !== 'string')
+      return
+    const before = (JSON.parse(port['binding_vif_details']) as Record<string, unknown>)[
+      'dvs_port_group_key'
+    ]
+    const device = typeof port['device_id'] === 'string' ? port['device_id'] : ''
+    if (before === undefined || before === pg.key || !device) return
+    const session = await connect()
+    const vm = await findVmByInstanceUuid(session, device)
+    if (!vm) return
+    if (await moveNicToPortGroup(session, vm, String(port['mac_address']), sw.uuid, pg.key))
+      log?.info({ port: port['id'], vm: vm.value, portGroup: pg.key }, 'NIC moved to port group')
+  }
+  /** A port's addresses or groups changed: port groups naming its groups as remote follow. */
+  const portChanged = async (ctx: PortHookContext) => {
+    const touched = new Set([...groupsOf(ctx.current), ...groupsOf(ctx.original)])
+    if (ctx.original) {
+      const same =
+        JSON.stringify(ctx.original['fixed_ips']) === JSON.stringify(ctx.current['fixed_ips']) &&
+        ctx.original['allowed_address_pairs'] === ctx.current['allowed_address_pairs'] &&
+        groupsOf(ctx.original).join() === groupsOf(ctx.current).join()
+      if (same) return
+    }
+    try {
+      await refresh(ctx.db, touched, true)
+    } catch (err) {
+      log?.error(
+        { err, port: ctx.current['id'] },
+        'remote group members not applied to port groups',
+      )
+    }
+  }
 
   return {
     name: 'vsphere_dvs',
     initialize(logger) {
       log = logger.child({ mechanism: 'vsphere_dvs' })
-      need()
+      parseRange(need().ml2.security_group_reply_ports)
     },
     async createNetworkPostcommit(ctx: NetworkHookContext) {
       const seg = usable(ctx.segments)
@@ -148,9 +300,22 @@ export function createVsphereDvsDriver(
     async deleteNetworkPostcommit(ctx: NetworkHookContext) {
       if (!usable(ctx.segments)) return
       const id = String(ctx.current['id'])
-      if (await removePortGroup(await connect(), pgName(id)))
-        log?.info({ network: id }, 'port group removed')
+      const base = pgName(id)
+      const session = await connect()
+      // The network's own group and its security-group variants.
+      const names = (await listPortGroups(session))
+        .map((p) => p.name)
+        .filter((n) => n === base || n.startsWith(`${base}.sg-`))
+      for (const name of names)
+        if (await removePortGroup(session, name))
+          log?.info({ network: id, portGroup: name }, 'port group removed')
     },
+    async securityGroupRulesChanged(ctx) {
+      await refresh(ctx.db, new Set(ctx.securityGroupIds), false)
+    },
+    createPortPostcommit: portChanged,
+    updatePortPostcommit: portChanged,
+    deletePortPostcommit: portChanged,
     async bindPort(ctx) {
       if (!(await vsphereNodes()).has(ctx.host)) return
       const seg = usable(ctx.segmentsToBind)
@@ -167,7 +332,11 @@ export function createVsphereDvsDriver(
         return
       }
       // Also heals networks made before this driver was enabled.
-      const { sw, pg } = await ensure(networkId, seg)
+      const secured = portSecured(ctx.port)
+      const { sw, pg } = secured
+        ? await ensureFiltered(ctx.db, networkId, seg, groupsOf(ctx.port))
+        : await ensure(networkId, seg)
+      await replug(ctx.port, sw, pg)
       ctx.setBinding({
         segmentId: seg.id,
         vifType: 'dvs',
@@ -177,7 +346,7 @@ export function createVsphereDvsDriver(
           dvs_uuid: sw.uuid,
           dvs_name: sw.name,
           segmentation_id: seg.segmentation_id ?? 0,
-          port_filter: false,
+          port_filter: secured,
         },
       })
     },
