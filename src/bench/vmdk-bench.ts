@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { vmdkBackendGroup } from '../config/groups/volume.js'
 import type { DriverVolume } from '../services/volume/drivers/driver.js'
 import { VmdkDriver } from '../services/volume/drivers/vmdk-driver.js'
+import { vmdkOptions } from '../virt/vmware/driver/testing.js'
 import { startVcsim, vcsimBinary } from '../virt/vmware/vim25/testing.js'
 
 const DELAY_ARGS = ['-delay', '50', '-method-delay', 'CopyVirtualDisk_Task:2000']
@@ -28,22 +28,7 @@ export async function benchVmdk(n = 20): Promise<Record<string, unknown> | undef
   if (!bin) return undefined
   const vc = await startVcsim(bin, DELAY_ARGS)
   const dir = mkdtempSync(join(tmpdir(), 'nubis-vmdk-bench-'))
-  const [host, port] = vc.host.split(':') as [string, string]
-  const defaults = Object.fromEntries(
-    Object.entries(vmdkBackendGroup.options).map(([k, o]) => [k, o.default]),
-  )
-  const d = new VmdkDriver({
-    backendName: 'vmdk',
-    dataDir: dir,
-    options: {
-      ...defaults,
-      vmware_host_ip: host,
-      vmware_host_port: Number(port),
-      vmware_host_username: 'user',
-      vmware_host_password: 'pass',
-      vmware_insecure: true,
-    },
-  })
+  const d = new VmdkDriver({ backendName: 'vmdk', dataDir: dir, options: vmdkOptions(vc) })
   try {
     await d.start()
     const measure = async <T>(fn: () => Promise<T>): Promise<[T, VmdkOpCost]> => {

@@ -4,16 +4,14 @@
  * network, every everyday action, snapshot, lock, anti-affinity).
  */
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { promisify } from 'node:util'
 import { startServer, type ServerProcess } from '../bench/server-process.js'
+import { hasOpenstackCli, OPENSTACK, openstackCli, run } from './testing.js'
 
-const run = promisify(execFile)
-const hasTools = existsSync('/usr/bin/openstack') && existsSync('/usr/bin/qemu-img')
+const hasTools = hasOpenstackCli && existsSync('/usr/bin/qemu-img')
 
 interface Server {
   id: string
@@ -31,27 +29,12 @@ describe(
     let dir: string
     let srv: ServerProcess
     let alice: NodeJS.ProcessEnv
-    const adminEnv = (): NodeJS.ProcessEnv => ({
-      ...process.env,
-      OS_CLIENT_CONFIG_FILE: join(dir, 'data', 'clouds.yaml'),
-      OS_CLOUD: 'nubis',
-    })
+    const admin = openstackCli(() => join(dir, 'data'))
+    const { os, json } = admin
     const cli = async (env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> =>
-      (await run('/usr/bin/openstack', args, { env, timeout: 120_000 })).stdout
-    const os = (...args: string[]) => cli(adminEnv(), ...args)
-    const json = async <T>(...args: string[]): Promise<T> =>
-      JSON.parse(await os(...args, '-f', 'json')) as T
-    const show = (id: string) => json<Server>('server', 'show', id)
-    const waitStatus = async (id: string, status: string): Promise<Server> => {
-      for (let i = 0; i < 200; i++) {
-        const s = await show(id)
-        if (s.status === status) return s
-        if (s.status === 'ERROR' && status !== 'ERROR')
-          assert.fail(`server ${id} went to ERROR: ${s.fault?.message}`)
-        await new Promise((r) => setTimeout(r, 250))
-      }
-      assert.fail(`server ${id} never reached ${status}`)
-    }
+      (await run(OPENSTACK, args, { env, timeout: 120_000 })).stdout
+    const waitStatus = (id: string, status: string) =>
+      admin.waitStatus<Server>(['server'], id, status)
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'nubis-compute-e2e-'))

@@ -6,17 +6,15 @@
  * then boots from, attach and detach.
  */
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { promisify } from 'node:util'
 import { startServer, type ServerProcess } from '../bench/server-process.js'
+import { hasOpenstackCli, openstackCli, run } from './testing.js'
 
-const run = promisify(execFile)
-const hasTools = existsSync('/usr/bin/openstack') && existsSync('/usr/bin/qemu-img')
+const hasTools = hasOpenstackCli && existsSync('/usr/bin/qemu-img')
 
 describe(
   'openstack CLI: volumes on nubis serve (file driver)',
@@ -24,28 +22,11 @@ describe(
   () => {
     let dir: string
     let srv: ServerProcess
-    const env = (): NodeJS.ProcessEnv => ({
-      ...process.env,
-      OS_CLIENT_CONFIG_FILE: join(dir, 'data', 'clouds.yaml'),
-      OS_CLOUD: 'nubis',
-      // `--nic none` needs 2.37 (networks "none").
+    // `--nic none` needs 2.37 (networks "none").
+    const { os, json, waitStatus } = openstackCli(() => join(dir, 'data'), {
       OS_COMPUTE_API_VERSION: '2.37',
     })
-    const os = async (...args: string[]): Promise<string> =>
-      (await run('/usr/bin/openstack', args, { env: env(), timeout: 120_000 })).stdout
-    const json = async <T = Record<string, any>>(...args: string[]): Promise<T> =>
-      JSON.parse(await os(...args, '-f', 'json')) as T
-    const waitFor = async (kind: string[], id: string, want: string) => {
-      let s: Record<string, any> = {}
-      for (let i = 0; i < 240; i++) {
-        s = await json(...kind, 'show', id)
-        if (s['status'] === want) return s
-        if (String(s['status']).startsWith('error'))
-          assert.fail(`${kind.join(' ')} ${id} is ${s['status']}`)
-        await new Promise((r) => setTimeout(r, 250))
-      }
-      assert.fail(`${kind.join(' ')} ${id} stayed ${s['status']}, wanted ${want}`)
-    }
+    const waitFor = (kind: string[], id: string, want: string) => waitStatus(kind, id, want)
     /** The first bytes of a volume's disk, read back as raw whatever its file format. */
     const head = async (volumeId: string, n: number): Promise<Buffer> => {
       const vdir = join(dir, 'data', 'volumes')

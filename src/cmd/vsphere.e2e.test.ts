@@ -9,12 +9,10 @@
  * scheduler → worker → vsphere driver → vCenter runs, not the driver alone.
  */
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { promisify } from 'node:util'
 import { startServer, type ServerProcess } from '../bench/server-process.js'
 import { DatastoreFiles } from '../virt/vmware/vim25/datastore-files.js'
 import { listPortGroups } from '../virt/vmware/vim25/dvs.js'
@@ -22,10 +20,10 @@ import { retrieveByType } from '../virt/vmware/vim25/property-collector.js'
 import { Vim25Session } from '../virt/vmware/vim25/session.js'
 import { child, list, num, text, xsiType } from '../virt/vmware/vim25/soap.js'
 import { startVcsim, vcsimBinary, type Vcsim } from '../virt/vmware/vim25/testing.js'
+import { hasOpenstackCli, openstackCli } from './testing.js'
 
-const run = promisify(execFile)
 const bin = vcsimBinary()
-const hasCli = existsSync('/usr/bin/openstack')
+const hasCli = hasOpenstackCli
 
 interface Server {
   id: string
@@ -42,25 +40,10 @@ describe(
     let vc: Vcsim
     let srv: ServerProcess
     let soap: Vim25Session
-    const env = (): NodeJS.ProcessEnv => ({
-      ...process.env,
-      OS_CLIENT_CONFIG_FILE: join(dir, 'data', 'clouds.yaml'),
-      OS_CLOUD: 'nubis',
-      OS_COMPUTE_API_VERSION: '2.79',
-    })
-    const os = async (...args: string[]): Promise<string> =>
-      (await run('/usr/bin/openstack', args, { env: env(), timeout: 180_000 })).stdout
-    const json = async <T>(...args: string[]): Promise<T> =>
-      JSON.parse(await os(...args, '-f', 'json')) as T
-    const waitStatus = async (id: string, status: string): Promise<Server> => {
-      for (let i = 0; i < 240; i++) {
-        const s = await json<Server>('server', 'show', id)
-        if (s.status === status) return s
-        if (s.status === 'ERROR') assert.fail(`server ${id} went to ERROR: ${s.fault?.message}`)
-        await new Promise((r) => setTimeout(r, 250))
-      }
-      assert.fail(`server ${id} never reached ${status}`)
-    }
+    const cli = openstackCli(() => join(dir, 'data'), { OS_COMPUTE_API_VERSION: '2.79' }, 180_000)
+    const { os, json } = cli
+    const waitStatus = (id: string, status: string) =>
+      cli.waitStatus<Server>(['server'], id, status)
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'nubis-vsphere-e2e-'))

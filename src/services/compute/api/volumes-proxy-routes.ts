@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { BadRequestError, NotFoundError } from '../../../common/errors.js'
 import type { VolumeComputeApi } from '../../volume/index.js'
 import type { ComputeContext } from '../compute-context.js'
@@ -43,15 +43,15 @@ export function volumesProxyRoutes(ctx: ComputeContext): FastifyPluginAsync {
       if ((request.url.split('?')[0] ?? '').endsWith('/'))
         throw new NotFoundError('The resource could not be found.')
     })
-    const list = async (request: { query: unknown; auth: never }) => {
+    const list = async (request: FastifyRequest) => {
       const q = request.query as Record<string, unknown>
       const offset = nonNegativeInt(q['offset'], 'offset') ?? 0
       const limit = nonNegativeInt(q['limit'], 'limit')
       const all = await cinder().proxyList(request.auth)
       return { volumes: all.slice(offset, limit === undefined ? undefined : offset + limit) }
     }
-    app.get('/os-volumes', async (request) => list(request as never))
-    app.get('/os-volumes/detail', async (request) => list(request as never))
+    app.get('/os-volumes', async (request) => list(request))
+    app.get('/os-volumes/detail', async (request) => list(request))
     app.get<Id>('/os-volumes/:id', async (request) => {
       try {
         return { volume: await cinder().proxyShow(request.auth, request.params.id) }

@@ -8,8 +8,13 @@ import { Readable } from 'node:stream'
 import { buffer } from 'node:stream/consumers'
 import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
-import { vmdkBackendGroup } from '../../../config/groups/volume.js'
-import { flavor, instance, memoryImages, vcsimConfig } from '../../../virt/vmware/driver/testing.js'
+import {
+  flavor,
+  instance,
+  memoryImages,
+  vcsimConfig,
+  vmdkOptions,
+} from '../../../virt/vmware/driver/testing.js'
 import { VsphereDriver } from '../../../virt/vmware/driver/vsphere-driver.js'
 import {
   DatastoreFileNotFound,
@@ -57,24 +62,11 @@ describe('vmdk volume driver against vcsim', { skip: bin ? false : 'vcsim not bu
     }
   }
   const counts: Record<string, number> = {}
-  const driver = async (over: Record<string, unknown> = {}) => {
-    const [host, port] = vc.host.split(':') as [string, string]
-    const defaults = Object.fromEntries(
-      Object.entries(vmdkBackendGroup.options).map(([k, o]) => [k, o.default]),
-    )
+  const driver = async (over: Parameters<typeof vmdkOptions>[1] = {}) => {
     return (await loadVolumeDriver('cinder.volume.drivers.vmware.vmdk.VMwareVcVmdkDriver', {
       backendName: 'vmdk',
       dataDir: dir,
-      options: {
-        ...defaults,
-        vmware_host_ip: host,
-        vmware_host_port: Number(port),
-        vmware_host_username: 'user',
-        vmware_host_password: 'pass',
-        vmware_insecure: true,
-        vmware_api_retry_count: 2,
-        ...over,
-      },
+      options: vmdkOptions(vc, { vmware_api_retry_count: 2, ...over }),
     })) as VmdkDriver
   }
 

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import type { GroupValues } from '../../../config/option.js'
 import { vmwareGroup } from '../../../config/groups/vmware.js'
+import { vmdkBackendGroup } from '../../../config/groups/volume.js'
 import type { FlavorSpec, ImageSpec, InstanceSpec, Vif } from '../../driver.js'
 import type { Vcsim } from '../vim25/testing.js'
 import type { ImageSource } from './image-cache.js'
@@ -24,6 +25,26 @@ export function vcsimConfig(
     cluster_name: ['DC0_C0'],
     api_retry_count: 2,
     inventory_resync_interval: 2,
+    ...over,
+  }
+}
+
+/** [vmdk] backend options (Cinder's vmware_* names) reaching `vc`, over the defaults. */
+export function vmdkOptions(
+  vc: Vcsim,
+  over: Partial<GroupValues<typeof vmdkBackendGroup>> = {},
+): GroupValues<typeof vmdkBackendGroup> {
+  const defaults = Object.fromEntries(
+    Object.entries(vmdkBackendGroup.options).map(([k, o]) => [k, o.default]),
+  ) as GroupValues<typeof vmdkBackendGroup>
+  const [host, port] = vc.host.split(':')
+  return {
+    ...defaults,
+    vmware_host_ip: host!,
+    vmware_host_port: Number(port),
+    vmware_host_username: 'user',
+    vmware_host_password: 'pass',
+    vmware_insecure: true,
     ...over,
   }
 }
