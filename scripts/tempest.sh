@@ -254,6 +254,11 @@ env "${fixture_env[@]}" OS_AUTH_URL="$BASE/identity/v3" OS_USERNAME=admin OS_PAS
   OS_USER_DOMAIN_NAME=Default OS_REGION_NAME=RegionOne \
   bash "$T/configure.sh" "$WS" "${overrides[@]}" </dev/null
 
+# Known durations let stestr balance its workers instead of dealing classes round-robin
+# (tempest/test-times.txt; refresh with scripts/tempest-times.py record after a full run).
+/usr/bin/python3 "$REPO/scripts/tempest-times.py" seed "$REPO/tempest/test-times.txt" "$WS" ||
+  echo "tempest.sh: no timing history seeded (workers get classes round-robin)"
+
 # ---- must-pass ratchet -----------------------------------------------------------------
 MUST_PASS=${NUBIS_TEMPEST_MUST_PASS:-$REPO/tempest/must-pass.txt}
 echo "tempest.sh: must-pass run ($(grep -cvE '^[[:space:]]*(#|$)' "$MUST_PASS") entries in tempest/must-pass.txt)"
