@@ -70,6 +70,11 @@ export class MechanismChain {
     this.#logger = logger
   }
 
+  /** The driver named `name` (tests and diagnostics reach a driver's own state through it). */
+  driver(name: string): MechanismDriver | undefined {
+    return this.#drivers.find((d) => d.name === name)
+  }
+
   /** Driver names in call order. */
   get names(): string[] {
     return this.#drivers.map((d) => d.name)

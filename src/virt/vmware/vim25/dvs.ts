@@ -100,7 +100,7 @@ const sameRules = (a: readonly TrafficRule[], b: readonly TrafficRule[]): boolea
 
 /**
  * The port group `name` on `sw` with VLAN `vlanId` (0: untagged), created
- * when missing. With `filter`, the group carries exactly those traffic rules:
+ * when missing (`known`: a listing to look in first). With `filter`, the group carries exactly those traffic rules:
  * an existing group whose rules differ is reconfigured. Two callers racing
  * get the same group: the loser's DuplicateName is answered by looking the
  * winner's up.
@@ -111,10 +111,13 @@ export async function ensurePortGroup(
   name: string,
   vlanId: number,
   filter?: readonly TrafficRule[],
+  /** The switch's port groups when the caller just listed them (saves a listing). */
+  known?: readonly PortGroup[],
 ): Promise<PortGroup> {
-  const find = async () =>
-    (await listPortGroups(session)).find((p) => p.name === name && p.dvs === sw.ref.value)
-  const existing = await find()
+  const mine = (all: readonly PortGroup[]) =>
+    all.find((p) => p.name === name && p.dvs === sw.ref.value)
+  const find = async () => mine(await listPortGroups(session))
+  const existing = known ? mine(known) : await find()
   if (existing) {
     if (!filter || sameRules(existing.rules, filter)) return existing
     await session.runTask(

@@ -11,6 +11,7 @@ import { retrieveByType } from '../../../../virt/vmware/vim25/property-collector
 import { Vim25Session } from '../../../../virt/vmware/vim25/session.js'
 import { at, child, list, text, xsiType } from '../../../../virt/vmware/vim25/soap.js'
 import { startVcsim, vcsimBinary, type Vcsim } from '../../../../virt/vmware/vim25/testing.js'
+import type { createVsphereDvsDriver } from './vsphere-dvs.js'
 
 const bin = vcsimBinary()
 const N = '/networking/v2.0'
@@ -33,6 +34,16 @@ describe(
     let web: string
     let db: string
     const ports: Record<string, { id: string; ip: string; group?: string }> = {}
+    const soapCalls: Record<string, number> = {}
+    /** SOAP round trips the vsphere_dvs driver makes while `fn` runs. */
+    const counted = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+      const mech = cloud.network.ctx.ml2.chain.driver('vsphere_dvs') as ReturnType<
+        typeof createVsphereDvsDriver
+      >
+      const { result, calls } = await (await mech.session()).count(fn)
+      soapCalls[what] = calls.total
+      return result
+    }
 
     before(async () => {
       vc = await startVcsim(bin!)
@@ -67,6 +78,7 @@ describe(
       node = `${clusters[0]!.obj.value}.${soap.content.instanceUuid}`
     })
     after(async () => {
+      console.log('vsphere_dvs SOAP round trips:', soapCalls)
       await soap?.close()
       await cloud?.close()
       await vc?.stop()
@@ -127,7 +139,9 @@ describe(
         remote_group_id: web,
       })
 
-      const a = await createPort('a', { security_groups: [web], 'binding:host_id': node })
+      const a = await counted('bind a port (creates its port group)', () =>
+        createPort('a', { security_groups: [web], 'binding:host_id': node }),
+      )
       assert.equal(a['binding:vif_type'], 'dvs')
       const details = a['binding:vif_details'] as Record<string, unknown>
       assert.equal(details['port_filter'], true)
@@ -166,7 +180,9 @@ describe(
       const from = (ip: string) => `outgoingPackets accept 6 ${ip}/32 * * 5432-5432`
       assert.ok((await rulesOf(bName)).includes(from(ports['a']!.ip)))
       // A new member of `web` (not even bound) is let in to the database…
-      await createPort('c', { security_groups: [web] })
+      await counted('port joins a remote group (1 group reconfigured)', () =>
+        createPort('c', { security_groups: [web] }),
+      )
       assert.ok((await rulesOf(bName)).includes(from(ports['c']!.ip)))
       // …and leaves with its port.
       await req('DELETE', `/ports/${ports['c']!.id}`)
@@ -180,14 +196,16 @@ describe(
       const name = String(a['binding:vif_details']['dvs_port_group_name'])
       const snmp = 'outgoingPackets accept 17 198.51.100.0/24 * * 161-162'
       assert.ok(!(await rulesOf(name)).includes(snmp))
-      const id = await addRule({
-        security_group_id: web,
-        direction: 'ingress',
-        protocol: 'udp',
-        port_range_min: 161,
-        port_range_max: 162,
-        remote_ip_prefix: '198.51.100.0/24',
-      })
+      const id = await counted('rule create (1 group reconfigured)', () =>
+        addRule({
+          security_group_id: web,
+          direction: 'ingress',
+          protocol: 'udp',
+          port_range_min: 161,
+          port_range_max: 162,
+          remote_ip_prefix: '198.51.100.0/24',
+        }),
+      )
       assert.ok((await rulesOf(name)).includes(snmp))
       await req('DELETE', `/security-group-rules/${id}`)
       assert.ok(!(await rulesOf(name)).includes(snmp))

@@ -207,12 +207,14 @@ export function createVsphereDvsDriver(
     networkId: string,
     seg: Segment,
     groups: readonly string[],
+    known?: readonly PortGroup[],
   ): Promise<{ sw: Switch; pg: PortGroup }> => {
     const name = filteredName(networkId, groups)
     return serial(name, async () => {
       const sw = await switchFor(switchName(seg.physical_network)!)
       const rules = await wantedRules(db, groups)
-      const pg = await ensurePortGroup(await connect(), sw, name, seg.segmentation_id ?? 0, rules)
+      const vlan = seg.segmentation_id ?? 0
+      const pg = await ensurePortGroup(await connect(), sw, name, vlan, rules, known)
       return { sw, pg }
     })
   }
@@ -228,6 +230,7 @@ export function createVsphereDvsDriver(
       const groups = [...p.groups].sort()
       sets.set(`${p.network_id} ${groups.join(',')}`, { networkId: p.network_id, groups })
     }
+    let known: PortGroup[] | undefined
     for (const { networkId, groups } of sets.values()) {
       const carries = !remoteOnly && groups.some((g) => changed.has(g))
       const names =
@@ -238,7 +241,9 @@ export function createVsphereDvsDriver(
       if (!names) continue
       const seg = usable(await segmentsOf(db, networkId))
       if (!seg) continue
-      const { pg } = await ensureFiltered(db, networkId, seg, groups)
+      // One listing for the whole refresh; a group made meanwhile is found by name again.
+      known ??= await listPortGroups(await connect())
+      const { pg } = await ensureFiltered(db, networkId, seg, groups, known)
       log?.info(
         { network: networkId, portGroup: pg.key, rules: pg.rules.length },
         'port group filter updated',
