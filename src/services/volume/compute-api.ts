@@ -9,7 +9,15 @@ import {
 } from './attachments-service.js'
 import { extendVolume } from './volume-admin-actions.js'
 import { findVisibleType } from './types-service.js'
-import { projectVolumes, proxyViews, type ProxyVolume } from './proxy-view.js'
+import {
+  projectSnapshots,
+  projectVolumes,
+  proxySnapshotView,
+  proxyViews,
+  type ProxySnapshot,
+  type ProxyVolume,
+} from './proxy-view.js'
+import { createSnapshot, deleteSnapshot, findVisibleSnapshot } from './snapshots-service.js'
 import { createVolume, type VolumeCreateInput } from './volume-create.js'
 import { deleteVolume, findVisibleVolume } from './volumes-service.js'
 import type { VolumeContext } from './volume-context.js'
@@ -115,6 +123,28 @@ export class VolumeComputeApi {
     const row = await createVolume(this.ctx, auth, input)
     const [v] = await proxyViews(this.ctx, [row])
     return v as ProxyVolume
+  }
+
+  /** Nova's os-snapshots proxy: the caller's project's snapshots in Nova's view. */
+  async proxySnapshots(auth: AuthContext): Promise<ProxySnapshot[]> {
+    return (await projectSnapshots(this.ctx, auth)).map(proxySnapshotView)
+  }
+
+  /** One snapshot in Nova's proxy view (404 when not visible). */
+  async proxySnapshot(auth: AuthContext, snapshotId: string): Promise<ProxySnapshot> {
+    return proxySnapshotView(await findVisibleSnapshot(this.ctx, auth, snapshotId))
+  }
+
+  /** Through Cinder's path at its base microversion (an in-use volume needs `force`). */
+  async proxySnapshotCreate(
+    auth: AuthContext,
+    input: { volumeId: string; force: boolean; name?: string; description?: string },
+  ): Promise<ProxySnapshot> {
+    return proxySnapshotView(await createSnapshot(this.ctx, auth, input, 0))
+  }
+
+  async proxySnapshotDelete(auth: AuthContext, snapshotId: string): Promise<void> {
+    await deleteSnapshot(this.ctx, auth, snapshotId, false)
   }
 
   /** The name of a volume type the caller may use, by id or name; undefined when there is none. */

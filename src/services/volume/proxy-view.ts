@@ -5,6 +5,7 @@ import {
   listVolumeRows,
   type VolumeRow,
 } from '../../db/repositories/volume/volumes.js'
+import { listSnapshotRows, type SnapshotRow } from '../../db/repositories/volume/snapshots.js'
 import type { VolumeContext } from './volume-context.js'
 
 /**
@@ -75,4 +76,40 @@ export async function projectVolumes(ctx: VolumeContext, auth: AuthContext): Pro
   const project = auth.project?.id
   if (!project && !isAdmin(auth)) return []
   return listVolumeRows(ctx.db, project)
+}
+
+/**
+ * A snapshot as Nova's os-snapshots proxy shows it
+ * (nova/api/openstack/compute/volumes.py _translate_snapshot_summary_view).
+ */
+export interface ProxySnapshot {
+  id: string
+  volumeId: string
+  status: string
+  size: number
+  createdAt: string
+  displayName: string | null
+  displayDescription: string | null
+}
+
+export function proxySnapshotView(s: SnapshotRow): ProxySnapshot {
+  return {
+    id: s.id,
+    volumeId: s.volume_id,
+    status: s.status,
+    size: s.size,
+    createdAt: new Date(s.created_at).toISOString().replace('Z', '000'),
+    displayName: s.name,
+    displayDescription: s.description,
+  }
+}
+
+/** The caller's project's snapshots (Nova's proxy lists the project's, admin or not). */
+export async function projectSnapshots(
+  ctx: VolumeContext,
+  auth: AuthContext,
+): Promise<SnapshotRow[]> {
+  const project = auth.project?.id
+  if (!project) return []
+  return listSnapshotRows(ctx.db, { projectId: project })
 }

@@ -21,12 +21,10 @@ const GONE = [
 ]
 
 /**
- * Proxies Nubis does not provide: the snapshot proxies (os-snapshots,
- * os-assisted-volume-snapshots) and the Ironic proxy (os-volumes is in
- * volumes-proxy-routes.ts).
+ * Proxies Nubis does not provide: assisted volume snapshots and the Ironic
+ * proxy (os-volumes and os-snapshots are in volumes-/snapshots-proxy-routes.ts).
  */
 const NOT_IMPLEMENTED: ReadonlyArray<readonly [string, string]> = [
-  ['os-snapshots', 'The compute snapshot proxy is not implemented; use the block-storage API.'],
   ['os-assisted-volume-snapshots', 'Assisted volume snapshots are not implemented.'],
   ['os-baremetal-nodes', 'Ironic client unavailable, cannot access Ironic.'],
 ]

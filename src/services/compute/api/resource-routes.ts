@@ -15,6 +15,7 @@ import { migrationsRoutes } from './migrations-routes.js'
 import { networksProxyRoutes } from './networks-proxy-routes.js'
 import { quotasRoutes } from './quotas-routes.js'
 import { removedRoutes } from './removed-routes.js'
+import { snapshotsProxyRoutes } from './snapshots-proxy-routes.js'
 import { volumesProxyRoutes } from './volumes-proxy-routes.js'
 import { securityGroupsProxyRoutes } from './security-groups-proxy-routes.js'
 import { servicesRoutes } from './services-routes.js'
@@ -50,6 +51,7 @@ export function resourceRoutes(ctx: ComputeContext): FastifyPluginAsync {
       floatingIpsProxyRoutes(ctx),
       removedRoutes(),
       volumesProxyRoutes(ctx),
+      snapshotsProxyRoutes(ctx),
     ])
       await app.register(plugin)
   }

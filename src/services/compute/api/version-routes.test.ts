@@ -85,7 +85,9 @@ describe('compute version documents and extensions', () => {
         410,
         url,
       )
-    const v = await cloud.request('GET', '/compute/v2.1/os-snapshots', { token: admin })
+    const v = await cloud.request('GET', '/compute/v2.1/os-assisted-volume-snapshots', {
+      token: admin,
+    })
     assert.equal(v.status, 501)
     assert.equal(v.body.notImplemented.code, 501)
     const bm = await cloud.request('GET', '/compute/v2.1/os-baremetal-nodes', { token: admin })
