@@ -1,11 +1,12 @@
 import type { AuthContext } from '../../common/auth-context.js'
 import { isAdmin } from '../../common/auth-context.js'
-import { ForbiddenError, NotFoundError } from '../../common/errors.js'
+import { BadRequestError, ForbiddenError, NotFoundError } from '../../common/errors.js'
 import { newUuid } from '../../common/ids.js'
 import type { Selectable } from 'kysely'
 import type { VolumeBackupTable } from '../../db/volume-schema.js'
 import { casSnapshotStatus, findSnapshot } from '../../db/repositories/volume/snapshots.js'
 import { casVolumeStatus, type VolumeRow } from '../../db/repositories/volume/volumes.js'
+import { validContainer } from './manager/backup-posix.js'
 import { checkQuota } from './quota.js'
 import { invalidBackup, invalidSnapshot, invalidVolume } from './states.js'
 import { createVolume } from './volume-create.js'
@@ -59,6 +60,10 @@ export async function createBackup(
   },
 ): Promise<BackupRow> {
   callerProject(auth)
+  if (input.container !== undefined && input.container !== null && !validContainer(input.container))
+    throw new BadRequestError(
+      `Invalid container name '${input.container}': a relative path of letters, digits and ._@+- segments.`,
+    )
   const v = await findVisibleVolume(ctx, auth, input.volumeId)
   if (!v.host) throw invalidVolume('Volume has not been scheduled to any host.')
   let snapStatus: string | undefined

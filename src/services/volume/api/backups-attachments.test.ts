@@ -6,7 +6,6 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
-  readdirSync,
   readSync,
   rmSync,
 } from 'node:fs'
@@ -79,17 +78,37 @@ describe('backups (posix) and the attachments API', () => {
       'one 1 MiB chunk holds the pattern; the zero chunks are not stored',
     )
     assert.equal((await va('GET', `/volumes/${v.id}`)).body.volume.status, 'available')
+    // Cinder's posix default container: <id[0:2]>/<id[2:4]> under the backup path.
+    assert.equal(full.container, `${full.id.slice(0, 2)}/${full.id.slice(2, 4)}`)
     const meta = JSON.parse(
-      execFileSync('cat', [join(cloud.dataDir, 'backups', full.id, 'metadata.json')], {
-        encoding: 'utf8',
-      }),
+      execFileSync(
+        'cat',
+        [join(cloud.dataDir, 'backups', full.container, full.id, 'metadata.json')],
+        { encoding: 'utf8' },
+      ),
     )
     assert.match(meta.chunks[0].sha256, /^[0-9a-f]{64}$/)
 
-    const inc = (await va('POST', '/backups', { backup: { volume_id: v.id, incremental: true } }))
-      .body.backup
+    for (const container of ['../escape', '/etc', 'a//b'])
+      assert.equal(
+        (
+          await va('POST', '/backups', {
+            backup: { volume_id: v.id, incremental: true, container },
+          })
+        ).status,
+        400,
+        container,
+      )
+    // A named container holds the incremental; the row shows it as given.
+    const inc = (
+      await va('POST', '/backups', {
+        backup: { volume_id: v.id, incremental: true, container: 'nightly' },
+      })
+    ).body.backup
     const incB = await waitStatus(va, `/backups/${inc.id}`, 'backup', 'available')
     assert.equal(incB.is_incremental, true)
+    assert.equal(incB.container, 'nightly')
+    assert.ok(existsSync(join(cloud.dataDir, 'backups', 'nightly', inc.id, 'metadata.json')))
     assert.equal(incB.object_count, 0, 'nothing changed: every chunk is shared with the parent')
     assert.equal((await va('GET', `/backups/${full.id}`)).body.backup.has_dependent_backups, true)
     const delParent = await va('DELETE', `/backups/${full.id}`)
@@ -116,7 +135,7 @@ describe('backups (posix) and the attachments API', () => {
     assert.equal(r2.status, 202)
     assert.equal((await va('GET', `/volumes/${target.id}`)).body.volume.status, 'restoring-backup')
     await waitStatus(va, `/volumes/${target.id}`, 'volume', 'available')
-    assert.ok(rawHead(volFile(target.id), pattern.length).equals(pattern))
+    assert.ok(rawHead(volFile(target.id), pattern.length).equals(pattern), 'restored into target')
 
     // in-use needs force
     await va('POST', `/volumes/${v.id}/action`, {
@@ -128,7 +147,7 @@ describe('backups (posix) and the attachments API', () => {
     assert.equal((await va('POST', '/backups', { backup: { volume_id: v.id } })).status, 400)
     const forced = (await va('POST', '/backups', { backup: { volume_id: v.id, force: true } })).body
       .backup
-    await waitStatus(va, `/backups/${forced.id}`, 'backup', 'available')
+    const forcedB = await waitStatus(va, `/backups/${forced.id}`, 'backup', 'available')
     assert.equal((await va('GET', `/volumes/${v.id}`)).body.volume.status, 'in-use')
     assert.equal((await vb('GET', `/backups/${forced.id}`)).status, 404)
 
@@ -136,8 +155,9 @@ describe('backups (posix) and the attachments API', () => {
     await waitStatus(va, `/backups/${inc.id}`, 'backup', 'deleted')
     assert.equal((await va('DELETE', `/backups/${full.id}`)).status, 202)
     await waitStatus(va, `/backups/${full.id}`, 'backup', 'deleted')
-    assert.equal(existsSync(join(cloud.dataDir, 'backups', full.id)), false)
-    assert.ok(readdirSync(join(cloud.dataDir, 'backups')).includes(forced.id))
+    assert.equal(existsSync(join(cloud.dataDir, 'backups', full.container, full.id)), false)
+    assert.equal(existsSync(join(cloud.dataDir, 'backups', 'nightly', inc.id)), false)
+    assert.ok(existsSync(join(cloud.dataDir, 'backups', forcedB.container, forced.id)))
   })
 
   test('attachments API: create, update with connector, complete, delete', async () => {

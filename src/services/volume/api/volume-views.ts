@@ -68,9 +68,12 @@ export function volumeDetail(
       })),
   }
   if (v.image_metadata !== null) out['volume_image_metadata'] = parseMap(v.image_metadata)
+  // volume_tenant_attribute extends show/detail only; its default rule is the
+  // project's readers (and admins), not admins alone since Xena.
+  if (request.method === 'GET' && (admin || request.auth.project?.id === v.project_id))
+    out['os-vol-tenant-attr:tenant_id'] = v.project_id
   if (admin) {
     out['migration_status'] = v.migration_status
-    out['os-vol-tenant-attr:tenant_id'] = v.project_id
     out['os-vol-host-attr:host'] = v.host
     out['os-vol-mig-status-attr:migstat'] = v.migration_status
     out['os-vol-mig-status-attr:name_id'] = null

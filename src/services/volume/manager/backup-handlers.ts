@@ -5,7 +5,7 @@ import { findVolume, updateVolumeRow } from '../../../db/repositories/volume/vol
 import type { VolumeDriver } from '../drivers/driver.js'
 import type { VolumeContext } from '../volume-context.js'
 import { MessageEvent, recordMessage } from '../messages.js'
-import { PosixBackupStore } from './backup-posix.js'
+import { backupLocation, defaultContainer, PosixBackupStore } from './backup-posix.js'
 import { driverSnapshot, driverVolume } from './driver-refs.js'
 
 /** The posix backup store of this cloud ([volume] backup_posix_path). */
@@ -13,6 +13,16 @@ export function backupStore(ctx: VolumeContext): PosixBackupStore {
   const root =
     ctx.conf.backup_posix_path !== '' ? ctx.conf.backup_posix_path : join(ctx.dataDir, 'backups')
   return new PosixBackupStore(root, ctx.conf.backup_file_size)
+}
+
+/** The store location of a backup row (undefined: no such backup). */
+async function locationOf(ctx: VolumeContext, id: string): Promise<string | undefined> {
+  const b = await ctx.db
+    .selectFrom('volume_backups')
+    .select(['id', 'container'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return b ? backupLocation(b) : undefined
 }
 
 function message(err: unknown): string {
@@ -35,7 +45,9 @@ export function backupHandlers(ctx: VolumeContext, driver: VolumeDriver, logger:
     const vol = await findVolume(ctx.db, volumeId)
     if (!vol) throw new Error(`Volume ${volumeId} could not be found.`)
     try {
-      await driver.restoreBackup(await driverVolume(ctx, vol), store.read(backupId))
+      const loc = await locationOf(ctx, backupId)
+      if (!loc) throw new Error(`Backup ${backupId} could not be found.`)
+      await driver.restoreBackup(await driverVolume(ctx, vol), store.read(loc))
       await updateVolumeRow(ctx.db, volumeId, { status: previous ?? 'available' })
       await ctx.db
         .updateTable('volume_backups')
@@ -73,6 +85,8 @@ export function backupHandlers(ctx: VolumeContext, driver: VolumeDriver, logger:
         .executeTakeFirst()
       if (!b) return null
       const vol = await findVolume(ctx.db, b.volume_id)
+      // The user's container, else Cinder's posix default; the row shows it once written.
+      const container = b.container ?? defaultContainer(id)
       const previous = typeof a['previousStatus'] === 'string' ? a['previousStatus'] : 'available'
       const snap = b.snapshot_id ? await findSnapshot(ctx.db, b.snapshot_id) : undefined
       // The volume (or snapshot) is usable again before the backup shows available.
@@ -87,15 +101,25 @@ export function backupHandlers(ctx: VolumeContext, driver: VolumeDriver, logger:
           snap ? driverSnapshot(snap) : undefined,
         )
         try {
-          const meta = await store.write(id, data.open(), b.parent_id)
+          const parentLoc = b.parent_id ? await locationOf(ctx, b.parent_id) : undefined
+          if (b.parent_id && !parentLoc)
+            throw new Error(`Backup ${b.parent_id} could not be found.`)
+          const meta = await store.write(
+            id,
+            backupLocation({ id, container }),
+            data.open(),
+            b.parent_id && parentLoc ? { id: b.parent_id, loc: parentLoc } : null,
+          )
           await settle()
-          const own = meta.chunks.filter((c) => c.object?.startsWith(`${id}/`) === true).length
+          const own = meta.chunks.filter(
+            (c) => c.object?.startsWith(`${backupLocation({ id, container })}/`) === true,
+          ).length
           await ctx.db
             .updateTable('volume_backups')
             .set({
               status: 'available',
               object_count: own,
-              container: store.root,
+              container,
               updated_at: new Date().toISOString(),
             })
             .where('id', '=', id)
@@ -105,7 +129,7 @@ export function backupHandlers(ctx: VolumeContext, driver: VolumeDriver, logger:
         }
       } catch (err) {
         logger.error({ err, backupId: id }, 'backup failed')
-        await store.delete(id).catch(() => undefined)
+        await store.delete(backupLocation({ id, container })).catch(() => undefined)
         await settle()
         await ctx.db
           .updateTable('volume_backups')
@@ -131,7 +155,8 @@ export function backupHandlers(ctx: VolumeContext, driver: VolumeDriver, logger:
     async delete_backup(a: Record<string, unknown>) {
       const id = String(a['backupId'])
       try {
-        await store.delete(id)
+        const loc = await locationOf(ctx, id)
+        if (loc) await store.delete(loc)
         await ctx.db.deleteFrom('volume_backups').where('id', '=', id).execute()
       } catch (err) {
         await ctx.db

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { after, describe, test } from 'node:test'
-import { PosixBackupStore } from './backup-posix.js'
+import { backupLocation, PosixBackupStore, validContainer } from './backup-posix.js'
 
 async function collect(r: Readable): Promise<Buffer> {
   const parts: Buffer[] = []
@@ -21,6 +21,7 @@ describe('posix backup store', () => {
   test('chunks with sha256, zero chunks not stored, incremental shares unchanged chunks', async () => {
     const data = Buffer.concat([randomBytes(1024), Buffer.alloc(2048), randomBytes(1000)])
     const full = await store.write(
+      'full',
       'full',
       Readable.from([data.subarray(0, 700), data.subarray(700)]),
       null,
@@ -39,20 +40,42 @@ describe('posix backup store', () => {
 
     const changed = Buffer.from(data)
     changed.fill(7, 3100, 3200)
-    const inc = await store.write('inc', Readable.from([changed]), 'full')
+    // The incremental lives in a named container; it still shares the parent's chunks.
+    const incLoc = backupLocation({ id: 'inc', container: 'nightly/db' })
+    assert.equal(incLoc, 'nightly/db/inc')
+    const inc = await store.write('inc', incLoc, Readable.from([changed]), {
+      id: 'full',
+      loc: 'full',
+    })
+    assert.equal(inc.parentId, 'full')
     assert.deepEqual(
       inc.chunks.map((c) => c.object),
-      ['full/chunk-00000', null, null, 'inc/chunk-00003'],
+      ['full/chunk-00000', null, null, 'nightly/db/inc/chunk-00003'],
     )
-    assert.deepEqual(readdirSync(join(root, 'inc')).sort(), ['chunk-00003', 'metadata.json'])
-    assert.ok((await collect(store.read('inc'))).equals(changed))
+    assert.deepEqual(readdirSync(join(root, 'nightly', 'db', 'inc')).sort(), [
+      'chunk-00003',
+      'metadata.json',
+    ])
+    assert.ok((await collect(store.read(incLoc))).equals(changed))
   })
 
   test('a corrupted chunk is detected on read', async () => {
-    await store.write('bad', Readable.from([randomBytes(2048)]), null)
+    await store.write('bad', 'bad', Readable.from([randomBytes(2048)]), null)
     writeFileSync(join(root, 'bad', 'chunk-00001'), randomBytes(1024))
     await assert.rejects(collect(store.read('bad')), /sha256 mismatch/)
     await store.delete('bad')
     assert.equal(existsSync(join(root, 'bad')), false)
+  })
+
+  test('containers stay inside the root; legacy rows (absolute container) sit at the root', async () => {
+    for (const ok of ['container', 'a/b', 'x.y-z_1']) assert.equal(validContainer(ok), true, ok)
+    for (const bad of ['', '..', 'a/../b', '/etc', 'a//b', './a', 'a\\b', 'x'.repeat(256)])
+      assert.equal(validContainer(bad), false, bad)
+    assert.equal(backupLocation({ id: 'b1', container: root }), 'b1')
+    assert.equal(backupLocation({ id: 'b1', container: null }), 'b1')
+    await assert.rejects(
+      store.write('evil', '../evil', Readable.from([Buffer.alloc(1)]), null),
+      /bad backup location/,
+    )
   })
 })

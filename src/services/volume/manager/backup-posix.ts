@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { Readable } from 'node:stream'
 
 /** One stored piece of a backup: where it lives and the sha256 of its bytes. */
@@ -26,6 +26,32 @@ export interface BackupMetadata {
 }
 
 /**
+ * Where a backup lives under the store's root: `<container>/<id>`. A
+ * container is a relative directory path the user may name (Cinder's posix
+ * driver puts it under backup_posix_path); by default `<id[0:2]>/<id[2:4]>`.
+ * Rows written before containers were honoured hold the absolute root: their
+ * backups sit directly under it.
+ */
+export function backupLocation(b: {
+  readonly id: string
+  readonly container: string | null
+}): string {
+  if (b.container === null || isAbsolute(b.container)) return b.id
+  return `${b.container}/${b.id}`
+}
+
+export const defaultContainer = (id: string): string => `${id.slice(0, 2)}/${id.slice(2, 4)}`
+
+/** A container name that stays inside the root: relative, no `..`, no empty or odd segments. */
+export function validContainer(name: string): boolean {
+  return (
+    name.length > 0 &&
+    name.length <= 255 &&
+    name.split('/').every((seg) => /^[\w.@+-]+$/.test(seg) && seg !== '.' && seg !== '..')
+  )
+}
+
+/**
  * Cinder's posix backup driver, simplified: a backup is a directory of
  * fixed-size chunk files plus metadata.json with a sha256 per chunk. An
  * incremental backup stores only the chunks whose sha256 differs from its
@@ -37,22 +63,35 @@ export class PosixBackupStore {
     readonly chunkSize: number,
   ) {}
 
-  #dir(id: string): string {
-    if (!/^[\w-]+$/.test(id)) throw new Error(`bad backup id ${id}`)
-    return join(this.root, id)
+  /** The directory of a backup location (backupLocation()), checked to stay under the root. */
+  #dir(loc: string): string {
+    const segs = loc.split('/')
+    const id = segs.at(-1) ?? ''
+    if (!/^[\w-]+$/.test(id) || (segs.length > 1 && !validContainer(segs.slice(0, -1).join('/'))))
+      throw new Error(`bad backup location ${loc}`)
+    return join(this.root, loc)
   }
 
-  async metadata(id: string): Promise<BackupMetadata> {
+  async metadata(loc: string): Promise<BackupMetadata> {
     return JSON.parse(
-      await readFile(join(this.#dir(id), 'metadata.json'), 'utf8'),
+      await readFile(join(this.#dir(loc), 'metadata.json'), 'utf8'),
     ) as BackupMetadata
   }
 
-  /** Writes `data` as backup `id`; with a parent, unchanged chunks are shared. Answers the object count. */
-  async write(id: string, data: Readable, parentId: string | null): Promise<BackupMetadata> {
-    const dir = this.#dir(id)
+  /**
+   * Writes `data` as backup `id` at `loc`; with a parent (at `parentLoc`),
+   * unchanged chunks are shared. Answers the metadata.
+   */
+  async write(
+    id: string,
+    loc: string,
+    data: Readable,
+    parent: { id: string; loc: string } | null,
+  ): Promise<BackupMetadata> {
+    const dir = this.#dir(loc)
     await mkdir(dir, { recursive: true })
-    const parent = parentId ? await this.metadata(parentId) : undefined
+    const parentId = parent?.id ?? null
+    const previous = parent ? await this.metadata(parent.loc) : undefined
     const chunks: BackupChunk[] = []
     let offset = 0
     let index = 0
@@ -71,8 +110,8 @@ export class PosixBackupStore {
         handle = undefined
       }
       const sha256 = zero ? zeroSha256(length) : hash.digest('hex')
-      const mine = `${id}/${name(index)}`
-      const prev = parent?.chunks[index]
+      const mine = `${loc}/${name(index)}`
+      const prev = previous?.chunks[index]
       let object: string | null = mine
       if (prev && prev.sha256 === sha256 && prev.length === length) object = prev.object
       else if (zero) object = null
@@ -120,9 +159,9 @@ export class PosixBackupStore {
   }
 
   /** The backup's bytes in order; each chunk is checked against its sha256 before it is passed on. */
-  read(id: string): Readable {
+  read(loc: string): Readable {
     const root = this.root
-    const metadata = () => this.metadata(id)
+    const metadata = () => this.metadata(loc)
     return Readable.from(
       (async function* () {
         const meta = await metadata()
@@ -131,15 +170,15 @@ export class PosixBackupStore {
             c.object === null ? Buffer.alloc(c.length) : await readFile(join(root, c.object))
           const sha = createHash('sha256').update(buf).digest('hex')
           if (sha !== c.sha256 || buf.length !== c.length)
-            throw new Error(`backup ${id} chunk ${c.index} is corrupt (sha256 mismatch)`)
+            throw new Error(`backup ${meta.backupId} chunk ${c.index} is corrupt (sha256 mismatch)`)
           yield buf
         }
       })(),
     )
   }
 
-  async delete(id: string): Promise<void> {
-    await rm(this.#dir(id), { recursive: true, force: true })
+  async delete(loc: string): Promise<void> {
+    await rm(this.#dir(loc), { recursive: true, force: true })
   }
 }
 
