@@ -37,6 +37,7 @@ const EXTENSIONS: [string, string, string][] = [
   ],
   ['os-quota-sets', 'Quotas', 'Quota management support.'],
   ['scheduler-stats', 'Scheduler_stats', 'Scheduler stats support.'],
+  ['os-hosts', 'Hosts', 'Admin-only host administration.'],
   ['os-services', 'Services', 'Services support.'],
   ['os-snapshot-actions', 'SnapshotActions', 'Enable snapshot manager actions.'],
   ['os-types-extra-specs', 'TypesExtraSpecs', 'Type extra specs support.'],

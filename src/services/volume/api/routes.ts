@@ -5,6 +5,7 @@ import type { VolumeContext } from '../volume-context.js'
 import { actionRoutes } from './action-routes.js'
 import { attachmentsRoutes } from './attachments-routes.js'
 import { backupsRoutes } from './backups-routes.js'
+import { hostsRoutes } from './hosts-routes.js'
 import { infoRoutes } from './info-routes.js'
 import { messagesRoutes } from './messages-routes.js'
 import { mv, negotiateVolumeMicroversion } from './microversion.js'
@@ -45,6 +46,7 @@ export function volumeApiRoutes(ctx: VolumeContext): FastifyPluginAsync {
     await app.register(backupsRoutes(ctx))
     await app.register(transfersRoutes(ctx))
     await app.register(messagesRoutes(ctx))
+    await app.register(hostsRoutes(ctx))
   }
   return async (app) => {
     await app.register(versionRoutes())
