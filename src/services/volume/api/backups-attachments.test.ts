@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import {
-  closeSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  rmSync,
-} from 'node:fs'
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -64,8 +57,12 @@ describe('backups (posix) and the attachments API', () => {
   after(async () => cloud.close())
 
   test('full and incremental backup; restore to a new and to an existing volume is byte-identical', async () => {
-    const v = (await va('POST', '/volumes', { volume: { size: 1, imageRef: imageId } })).body.volume
-    await waitStatus(va, `/volumes/${v.id}`, 'volume', 'available')
+    const v = (
+      await va('POST', '/volumes', {
+        volume: { size: 1, imageRef: imageId, name: 'src', metadata: { 'vol-meta1': 'value1' } },
+      })
+    ).body.volume
+    const source = await waitStatus(va, `/volumes/${v.id}`, 'volume', 'available')
     const c = await va('POST', '/backups', { backup: { volume_id: v.id, name: 'full' } })
     assert.equal(c.status, 202)
     assert.deepEqual(Object.keys(c.body.backup).sort(), ['id', 'links', 'name'])
@@ -121,7 +118,10 @@ describe('backups (posix) and the attachments API', () => {
     const r = await va('POST', `/backups/${inc.id}/restore`, { restore: { name: 'restored' } })
     assert.equal(r.status, 202)
     const nv = await waitStatus(va, `/volumes/${r.body.restore.volume_id}`, 'volume', 'available')
-    assert.equal(nv.name, 'restored')
+    assert.equal(nv.name, 'restored', 'a name given to the restore stays')
+    // The backup carries the volume's metadata and image metadata back (Cinder's BackupMetadataAPI).
+    assert.deepEqual(nv.metadata, { 'vol-meta1': 'value1' })
+    assert.deepEqual(nv.volume_image_metadata, source.volume_image_metadata)
     assert.ok(
       rawHead(volFile(nv.id), pattern.length).equals(pattern),
       'restored bytes are identical',
@@ -134,8 +134,10 @@ describe('backups (posix) and the attachments API', () => {
     })
     assert.equal(r2.status, 202)
     assert.equal((await va('GET', `/volumes/${target.id}`)).body.volume.status, 'restoring-backup')
-    await waitStatus(va, `/volumes/${target.id}`, 'volume', 'available')
+    const restored = await waitStatus(va, `/volumes/${target.id}`, 'volume', 'available')
     assert.ok(rawHead(volFile(target.id), pattern.length).equals(pattern), 'restored into target')
+    assert.equal(restored.name, 'src', 'an unnamed target takes the source volume’s name')
+    assert.deepEqual(restored.metadata, { 'vol-meta1': 'value1' })
 
     // in-use needs force
     await va('POST', `/volumes/${v.id}/action`, {

@@ -1,11 +1,21 @@
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { findSnapshot, updateSnapshotRow } from '../../../db/repositories/volume/snapshots.js'
-import { findVolume, updateVolumeRow } from '../../../db/repositories/volume/volumes.js'
+import {
+  findVolume,
+  parseMap,
+  updateVolumeRow,
+  type VolumeRow,
+} from '../../../db/repositories/volume/volumes.js'
 import type { VolumeDriver } from '../drivers/driver.js'
 import type { VolumeContext } from '../volume-context.js'
 import { MessageEvent, recordMessage } from '../messages.js'
-import { backupLocation, defaultContainer, PosixBackupStore } from './backup-posix.js'
+import {
+  backupLocation,
+  defaultContainer,
+  PosixBackupStore,
+  type VolumeMeta,
+} from './backup-posix.js'
 import { driverSnapshot, driverVolume } from './driver-refs.js'
 
 /** The posix backup store of this cloud ([volume] backup_posix_path). */
@@ -23,6 +33,29 @@ async function locationOf(ctx: VolumeContext, id: string): Promise<string | unde
     .where('id', '=', id)
     .executeTakeFirst()
   return b ? backupLocation(b) : undefined
+}
+
+function volumeMetaOf(v: VolumeRow): VolumeMeta {
+  return {
+    name: v.name,
+    description: v.description,
+    metadata: parseMap(v.metadata),
+    imageMetadata: v.image_metadata === null ? null : parseMap(v.image_metadata),
+  }
+}
+
+/**
+ * Cinder's restore of backed-up metadata: the user and image metadata
+ * replace the target's; the name and description come along only when the
+ * target is the volume the restore made (named restore_backup_*) or has no name.
+ */
+function restoredFields(target: VolumeRow, meta: VolumeMeta) {
+  const takeName = !!meta.name && (!target.name || target.name.startsWith('restore_backup_'))
+  return {
+    metadata: JSON.stringify(meta.metadata),
+    image_metadata: meta.imageMetadata === null ? null : JSON.stringify(meta.imageMetadata),
+    ...(takeName ? { name: meta.name, description: meta.description } : {}),
+  }
 }
 
 function message(err: unknown): string {
@@ -48,7 +81,11 @@ export function backupHandlers(ctx: VolumeContext, driver: VolumeDriver, logger:
       const loc = await locationOf(ctx, backupId)
       if (!loc) throw new Error(`Backup ${backupId} could not be found.`)
       await driver.restoreBackup(await driverVolume(ctx, vol), store.read(loc))
-      await updateVolumeRow(ctx.db, volumeId, { status: previous ?? 'available' })
+      const meta = await store.volumeMeta(loc)
+      await updateVolumeRow(ctx.db, volumeId, {
+        ...(meta ? restoredFields(vol, meta) : {}),
+        status: previous ?? 'available',
+      })
       await ctx.db
         .updateTable('volume_backups')
         .set({ status: 'available', restore_volume_id: null })
@@ -110,6 +147,7 @@ export function backupHandlers(ctx: VolumeContext, driver: VolumeDriver, logger:
             data.open(),
             b.parent_id && parentLoc ? { id: b.parent_id, loc: parentLoc } : null,
           )
+          await store.saveVolumeMeta(backupLocation({ id, container }), volumeMetaOf(vol))
           await settle()
           const own = meta.chunks.filter(
             (c) => c.object?.startsWith(`${backupLocation({ id, container })}/`) === true,

@@ -26,6 +26,18 @@ export interface BackupMetadata {
 }
 
 /**
+ * What Cinder's backup driver keeps of the volume besides its bytes
+ * (BackupMetadataAPI: base fields, user metadata, image metadata), so a
+ * restore can give the target volume the source's metadata back.
+ */
+export interface VolumeMeta {
+  readonly name: string | null
+  readonly description: string | null
+  readonly metadata: Readonly<Record<string, string>>
+  readonly imageMetadata: Readonly<Record<string, string>> | null
+}
+
+/**
  * Where a backup lives under the store's root: `<container>/<id>`. A
  * container is a relative directory path the user may name (Cinder's posix
  * driver puts it under backup_posix_path); by default `<id[0:2]>/<id[2:4]>`.
@@ -175,6 +187,22 @@ export class PosixBackupStore {
         }
       })(),
     )
+  }
+
+  async saveVolumeMeta(loc: string, meta: VolumeMeta): Promise<void> {
+    await writeFile(join(this.#dir(loc), 'volume-meta.json'), JSON.stringify(meta))
+  }
+
+  /** The volume metadata saved with a backup; undefined for backups made before it was kept. */
+  async volumeMeta(loc: string): Promise<VolumeMeta | undefined> {
+    try {
+      return JSON.parse(
+        await readFile(join(this.#dir(loc), 'volume-meta.json'), 'utf8'),
+      ) as VolumeMeta
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw err
+    }
   }
 
   async delete(loc: string): Promise<void> {
