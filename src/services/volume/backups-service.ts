@@ -6,7 +6,8 @@ import type { Selectable } from 'kysely'
 import type { VolumeBackupTable } from '../../db/volume-schema.js'
 import { casSnapshotStatus, findSnapshot } from '../../db/repositories/volume/snapshots.js'
 import { casVolumeStatus, type VolumeRow } from '../../db/repositories/volume/volumes.js'
-import { validContainer } from './manager/backup-posix.js'
+import { backupStore } from './manager/backup-handlers.js'
+import { backupLocation, validContainer } from './manager/backup-posix.js'
 import { checkQuota } from './quota.js'
 import { invalidBackup, invalidSnapshot, invalidVolume } from './states.js'
 import { createVolume } from './volume-create.js'
@@ -172,6 +173,8 @@ export async function deleteBackup(
     .executeTakeFirst()
   const host = v?.host ?? b.host
   if (!host) {
+    // No backend to ask (an imported backup whose volume is gone): the store is ours to clean.
+    await backupStore(ctx).delete(backupLocation(b))
     await ctx.db.deleteFrom('volume_backups').where('id', '=', id).execute()
     return
   }

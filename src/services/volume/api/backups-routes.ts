@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { isAdmin } from '../../../common/auth-context.js'
 import { BadRequestError, ForbiddenError } from '../../../common/errors.js'
 import { parseMap } from '../../../db/repositories/volume/volumes.js'
+import { exportBackupRecord, importBackupRecord } from '../backup-records.js'
 import {
   createBackup,
   deleteBackup,
@@ -90,6 +91,34 @@ export function backupsRoutes(ctx: VolumeContext): FastifyPluginAsync {
     }
     app.get('/backups', async (r) => list(r, false))
     app.get('/backups/detail', async (r) => list(r, true))
+    app.get<Id>('/backups/:id/export_record', async (r) => ({
+      'backup-record': await exportBackupRecord(ctx, r.auth, r.params.id),
+    }))
+    app.post('/backups/import_record', async (r, reply) => {
+      const body = obj(r.body, 'body')
+      const rec = obj(body['backup-record'], 'backup-record')
+      const extra = [
+        ...Object.keys(body).filter((k) => k !== 'backup-record'),
+        ...Object.keys(rec).filter((k) => k !== 'backup_service' && k !== 'backup_url'),
+      ]
+      if (extra.length)
+        throw new BadRequestError(
+          `Invalid input for field/attribute backup-record. Additional properties are not allowed (${extra.map((k) => `'${k}'`).join(', ')} were unexpected)`,
+        )
+      for (const k of ['backup_service', 'backup_url'])
+        if (typeof rec[k] !== 'string')
+          throw new BadRequestError(
+            `Invalid input for field/attribute ${k}. '${k}' is a required string property`,
+          )
+      const service = rec['backup_service'] as string
+      const url = rec['backup_url'] as string
+      if (service.length > 255 || url.length === 0)
+        throw new BadRequestError('Invalid input for field/attribute backup-record.')
+      const b = await importBackupRecord(ctx, r.auth, service, url)
+      return reply
+        .status(201)
+        .send({ backup: { id: b.id, name: b.name, links: selfLinks(r, 'backups', b.id) } })
+    })
     app.get<Id>('/backups/:id', async (r) => ({
       backup: await backupDetail(ctx, r, await findVisibleBackup(ctx, r.auth, r.params.id)),
     }))

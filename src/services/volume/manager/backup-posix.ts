@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises'
+import { link, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { Readable } from 'node:stream'
 
@@ -201,6 +201,48 @@ export class PosixBackupStore {
       ) as VolumeMeta
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw err
+    }
+  }
+
+  /** Whether a backup's data is at `loc` (a malformed location is not). */
+  async exists(loc: string): Promise<boolean> {
+    try {
+      await this.metadata(loc)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /**
+   * Makes the backup at `from` also backup `id` at `to` (an import under a
+   * new id): its files hard-linked, not copied, and its metadata naming the
+   * new location for its own chunks (the parent's stay shared). Either copy
+   * can then be deleted without the other.
+   */
+  async adopt(from: string, to: string, id: string): Promise<BackupMetadata> {
+    const src = this.#dir(from)
+    const dst = this.#dir(to)
+    const meta = await this.metadata(from)
+    await mkdir(dst, { recursive: true })
+    try {
+      for (const f of await readdir(src))
+        if (f !== 'metadata.json') await link(join(src, f), join(dst, f))
+      const adopted: BackupMetadata = {
+        ...meta,
+        backupId: id,
+        chunks: meta.chunks.map((c) => ({
+          ...c,
+          object: c.object?.startsWith(`${from}/`)
+            ? `${to}/${c.object.slice(from.length + 1)}`
+            : c.object,
+        })),
+      }
+      await writeFile(join(dst, 'metadata.json'), JSON.stringify(adopted))
+      return adopted
+    } catch (err) {
+      await rm(dst, { recursive: true, force: true })
       throw err
     }
   }
