@@ -144,6 +144,13 @@ export interface VolumeQuotaTable {
   hard_limit: number
 }
 
+/** Cinder's quota classes (migration 0015); the `default` class overrides configured defaults. */
+export interface VolumeQuotaClassTable {
+  class_name: string
+  resource: string
+  hard_limit: number
+}
+
 export interface VolumeTransferTable {
   id: string
   volume_id: string
@@ -208,6 +215,7 @@ export interface VolumeTables {
   volume_snapshots: VolumeSnapshotTable
   volume_backups: VolumeBackupTable
   volume_quotas: VolumeQuotaTable
+  volume_quota_classes: VolumeQuotaClassTable
   volume_transfers: VolumeTransferTable
   volume_services: VolumeServiceTable
   volume_pools: VolumePoolTable

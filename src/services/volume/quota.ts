@@ -27,17 +27,43 @@ export function defaultLimits(ctx: VolumeContext): Record<string, number> {
   }
 }
 
-/** Limits of a project: defaults, per-type keys (-1) for every type, then its own rows. */
+/** The rows of a quota class, resource → limit. */
+async function classRows(db: Db, className: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('volume_quota_classes')
+    .select(['resource', 'hard_limit'])
+    .where('class_name', '=', className)
+    .execute()
+  return Object.fromEntries(rows.map((r) => [r.resource, r.hard_limit]))
+}
+
+/**
+ * Limits of a quota class (Cinder's get_class_quotas): the configured
+ * defaults and per-type keys (-1), the `default` class over them, then the
+ * class's own rows.
+ */
+export async function classLimits(
+  ctx: VolumeContext,
+  db: Db,
+  className: string,
+): Promise<Record<string, number>> {
+  const out = defaultLimits(ctx)
+  const types = await db.selectFrom('volume_types').select('name').execute()
+  for (const t of types)
+    for (const r of ['volumes', 'snapshots', 'gigabytes']) out[`${r}_${t.name}`] = -1
+  Object.assign(out, await classRows(db, 'default'))
+  if (className !== 'default') Object.assign(out, await classRows(db, className))
+  return out
+}
+
+/** Limits of a project: the default class's, then its own rows. */
 export async function projectLimits(
   ctx: VolumeContext,
   db: Db,
   projectId: string,
   withDefaultsOnly = false,
 ): Promise<Record<string, number>> {
-  const out = defaultLimits(ctx)
-  const types = await db.selectFrom('volume_types').select('name').execute()
-  for (const t of types)
-    for (const r of ['volumes', 'snapshots', 'gigabytes']) out[`${r}_${t.name}`] = -1
+  const out = await classLimits(ctx, db, 'default')
   if (withDefaultsOnly) return out
   const rows = await db
     .selectFrom('volume_quotas')

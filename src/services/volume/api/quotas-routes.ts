@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { isAdmin } from '../../../common/auth-context.js'
 import { BadRequestError, ForbiddenError } from '../../../common/errors.js'
-import { projectLimits, projectUsage } from '../quota.js'
+import { classLimits, projectLimits, projectUsage } from '../quota.js'
 import type { VolumeContext } from '../volume-context.js'
 import { boolParam, q1, type Query } from './common.js'
 
@@ -87,8 +87,64 @@ export function quotasRoutes(ctx: VolumeContext): FastifyPluginAsync {
       // Cinder answers 200 with no body (Tempest checks there is none).
       return reply.send()
     })
-    app.get<P>('/os-quota-class-sets/:target', async (r) => ({
-      quota_class_set: { id: r.params.target, ...(await projectLimits(ctx, ctx.db, '', true)) },
-    }))
+    app.get<P>('/os-quota-class-sets/:target', async (r) => {
+      if (!isAdmin(r.auth))
+        throw new ForbiddenError(
+          'Policy does not allow volume_extension:quota_classes to be performed.',
+        )
+      return {
+        quota_class_set: {
+          id: r.params.target,
+          ...(await classLimits(ctx, ctx.db, r.params.target)),
+        },
+      }
+    })
+    app.put<P>('/os-quota-class-sets/:target', async (r) => {
+      if (!isAdmin(r.auth))
+        throw new ForbiddenError(
+          'Policy does not allow volume_extension:quota_classes:update to be performed.',
+        )
+      const name = r.params.target
+      if (name.length < 1 || name.length > 255)
+        throw new BadRequestError('Invalid input received: quota_class_name has a length of 1-255.')
+      const body = r.body as Record<string, unknown> | undefined
+      const set = body?.['quota_class_set']
+      if (!body || !set || typeof set !== 'object' || Array.isArray(set))
+        throw new BadRequestError(
+          "Invalid input for field/attribute quota_class_set. 'quota_class_set' is a required property",
+        )
+      const extra = Object.keys(body).filter((k) => k !== 'quota_class_set')
+      if (extra.length)
+        throw new BadRequestError(
+          `Additional properties are not allowed (${extra.map((k) => `'${k}'`).join(', ')} were unexpected)`,
+        )
+      const known = await classLimits(ctx, ctx.db, name)
+      const entries = Object.entries(set as Record<string, unknown>)
+      const bad = entries.map(([k]) => k).filter((k) => !(k in known))
+      if (bad.length)
+        throw new BadRequestError(
+          `Invalid input received: Bad key(s) in quota class set: ${bad.join(', ')}`,
+        )
+      const updates = entries.map(([k, raw]): [string, number] => {
+        const n = typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : raw
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < -1 || n > 2147483647)
+          throw new BadRequestError(
+            `Invalid input received: Quota value for key '${k}' must be an integer between -1 and 2147483647.`,
+          )
+        return [k, n]
+      })
+      await ctx.db.transaction().execute(async (trx) => {
+        for (const [resource, hard] of updates)
+          await trx
+            .insertInto('volume_quota_classes')
+            .values({ class_name: name, resource, hard_limit: hard })
+            .onConflict((oc) =>
+              oc.columns(['class_name', 'resource']).doUpdateSet({ hard_limit: hard }),
+            )
+            .execute()
+      })
+      // Cinder answers the class's values without an id.
+      return { quota_class_set: await classLimits(ctx, ctx.db, name) }
+    })
   }
 }
