@@ -11,6 +11,7 @@ import * as m0012 from './migrations/0012-volume.js'
 import * as m0013 from './migrations/0013-instance-trusted-certs.js'
 import * as m0014 from './migrations/0014-volume-service-frozen.js'
 import * as m0015 from './migrations/0015-volume-quota-classes.js'
+import * as m0016 from './migrations/0016-volume-qos-specs.js'
 import type { DialectName } from './migrations/portable.js'
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: DialectName) => Promise<void>
@@ -31,6 +32,7 @@ const migrations: ReadonlyArray<readonly [string, { up: Up }]> = [
   ['0013-instance-trusted-certs', m0013],
   ['0014-volume-service-frozen', m0014],
   ['0015-volume-quota-classes', m0015],
+  ['0016-volume-qos-specs', m0016],
 ]
 
 class StaticProvider implements MigrationProvider {

@@ -12,6 +12,23 @@ export interface VolumeTypeTable {
   is_public: 0 | 1
   created_at: string
   updated_at: string
+  /** Its QoS specs (migration 0016); null when none. */
+  qos_specs_id: Generated<string | null>
+}
+
+/** Cinder's QoS specs (migration 0016); consumer front-end, back-end or both. */
+export interface VolumeQosSpecTable {
+  id: string
+  name: string
+  consumer: string
+  created_at: string
+  updated_at: string | null
+}
+
+export interface VolumeQosSpecKeyTable {
+  qos_id: string
+  key: string
+  value: string
 }
 
 export interface VolumeTypeExtraSpecTable {
@@ -216,6 +233,8 @@ export interface VolumeTables {
   volume_backups: VolumeBackupTable
   volume_quotas: VolumeQuotaTable
   volume_quota_classes: VolumeQuotaClassTable
+  volume_qos_specs: VolumeQosSpecTable
+  volume_qos_spec_keys: VolumeQosSpecKeyTable
   volume_transfers: VolumeTransferTable
   volume_services: VolumeServiceTable
   volume_pools: VolumePoolTable

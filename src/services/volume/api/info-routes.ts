@@ -101,7 +101,7 @@ function freezeTarget(r: FastifyRequest): string {
   return host as string
 }
 
-/** limits, availability zones, services, pools, extensions, qos-specs (none). */
+/** limits, availability zones, services, pools, extensions. */
 export function infoRoutes(ctx: VolumeContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/limits', async (r) => {
@@ -257,14 +257,5 @@ export function infoRoutes(ctx: VolumeContext): FastifyPluginAsync {
         links: [],
       })),
     }))
-
-    // QoS specs are not implemented: an empty list, and 501 for changes.
-    app.get('/qos-specs', async (r) => {
-      requireAdmin(r)
-      return { qos_specs: [] }
-    })
-    app.post('/qos-specs', async () => {
-      throw new NotImplementedError('QoS specs are not implemented.')
-    })
   }
 }

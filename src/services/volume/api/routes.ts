@@ -9,6 +9,7 @@ import { hostsRoutes } from './hosts-routes.js'
 import { infoRoutes } from './info-routes.js'
 import { messagesRoutes } from './messages-routes.js'
 import { mv, negotiateVolumeMicroversion } from './microversion.js'
+import { qosSpecsRoutes } from './qos-specs-routes.js'
 import { quotasRoutes } from './quotas-routes.js'
 import { snapshotsRoutes } from './snapshots-routes.js'
 import { transfersRoutes } from './transfers-routes.js'
@@ -47,6 +48,7 @@ export function volumeApiRoutes(ctx: VolumeContext): FastifyPluginAsync {
     await app.register(transfersRoutes(ctx))
     await app.register(messagesRoutes(ctx))
     await app.register(hostsRoutes(ctx))
+    await app.register(qosSpecsRoutes(ctx))
   }
   return async (app) => {
     await app.register(versionRoutes())

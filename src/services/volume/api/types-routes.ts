@@ -104,6 +104,8 @@ export function typeView(request: FastifyRequest, t: VolumeTypeRecord) {
     is_public: t.is_public === 1,
     'os-volume-type-access:is_public': t.is_public === 1,
     extra_specs: extra,
+    // volume_extension:access_types_qos_specs_id is admin-only.
+    ...(admin ? { qos_specs_id: t.qos_specs_id } : {}),
   }
 }
 
