@@ -238,3 +238,22 @@ export async function disassociateAllQos(ctx: VolumeContext, id: string): Promis
       .execute()
   })
 }
+
+/**
+ * The specs a hypervisor applies to volumes of a type: its QoS specs when
+ * their consumer is front-end or both, else null (Cinder's
+ * initialize_connection puts them in connection_info.data.qos_specs).
+ */
+export async function frontEndQos(
+  db: Db,
+  typeId: string,
+): Promise<Record<string, string> | null> {
+  const t = await db
+    .selectFrom('volume_types')
+    .select('qos_specs_id')
+    .where('id', '=', typeId)
+    .executeTakeFirst()
+  if (!t?.qos_specs_id) return null
+  const q = await getQosSpecs(db, t.qos_specs_id).catch(() => undefined)
+  return q && q.consumer !== 'back-end' ? { ...q.specs } : null
+}

@@ -73,9 +73,28 @@ describe(
     })
 
     test('create, extend, attach to a vSphere server, detach, delete', async () => {
+      // A type whose front-end QoS caps IOPS: the attached disk carries the limit in vCenter.
+      const adminV3 = (path: string) => `/volume/v3/${cloud.bootstrap.adminProjectId}${path}`
+      const qos = await cloud.request('POST', adminV3('/qos-specs'), {
+        token: admin,
+        body: { qos_specs: { name: 'iops-500', consumer: 'front-end', total_iops_sec: '500' } },
+      })
+      assert.equal(qos.status, 200, JSON.stringify(qos.body))
+      const type = await cloud.request('POST', adminV3('/types'), {
+        token: admin,
+        body: { volume_type: { name: 'capped' } },
+      })
+      const assoc = await cloud.request(
+        'GET',
+        adminV3(
+          `/qos-specs/${qos.body.qos_specs.id}/associate?vol_type_id=${type.body.volume_type.id}`,
+        ),
+        { token: admin },
+      )
+      assert.equal(assoc.status, 202)
       const c = await cloud.request('POST', v3('/volumes'), {
         token: member.token,
-        body: { volume: { size: 1, name: 'data' } },
+        body: { volume: { size: 1, name: 'data', volume_type: 'capped' } },
       })
       assert.equal(c.status, 202, JSON.stringify(c.body))
       const id = c.body.volume.id as string
@@ -120,12 +139,18 @@ describe(
           .map((d) => ({
             file: text(child(child(d, 'backing'), 'fileName')),
             controller: xsiType(controllers.get(num(child(d, 'controllerKey')))),
+            iopsLimit: num(child(child(d, 'storageIOAllocation'), 'limit')),
           }))
           .filter((d) => d.file?.includes(`volume-${id}`))
       }
       const attached = await vmDisks()
       assert.equal(attached.length, 1, 'the VM gained the volume disk')
       assert.equal(attached[0]?.file, `[LocalDS_0] Volumes/volume-${id}/volume-${id}.vmdk`)
+      assert.equal(
+        attached[0]?.iopsLimit,
+        500,
+        'front-end QoS total_iops_sec as the disk IOPS limit',
+      )
 
       const det = await req(
         'DELETE',

@@ -104,8 +104,9 @@ export function typeView(request: FastifyRequest, t: VolumeTypeRecord) {
     is_public: t.is_public === 1,
     'os-volume-type-access:is_public': t.is_public === 1,
     extra_specs: extra,
-    // volume_extension:access_types_qos_specs_id is admin-only.
-    ...(admin ? { qos_specs_id: t.qos_specs_id } : {}),
+    // v3's show/list view (admins: access_types_qos_specs_id); create and update answer
+    // through types_manage's older view, which has no qos_specs_id.
+    ...(admin && request.method === 'GET' ? { qos_specs_id: t.qos_specs_id } : {}),
   }
 }
 

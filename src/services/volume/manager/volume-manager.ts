@@ -23,6 +23,7 @@ import { driverSnapshot, driverVolume } from './driver-refs.js'
 import { typeById } from '../types-service.js'
 import { forgetVolume } from '../volumes-service.js'
 import { nowIso, VOLUME_TOPIC, type VolumeContext } from '../volume-context.js'
+import { frontEndQos } from '../qos-specs-service.js'
 import { backupHandlers } from './backup-handlers.js'
 import { MessageEvent, recordMessage } from '../messages.js'
 
@@ -297,7 +298,12 @@ export async function startVolumeManager(
       const adminMd = JSON.parse(v.admin_metadata) as Record<string, string>
       return {
         driver_volume_type: info.driver_volume_type,
-        data: { ...info.data, access_mode: adminMd['readonly'] === 'True' ? 'ro' : 'rw' },
+        data: {
+          ...info.data,
+          access_mode: adminMd['readonly'] === 'True' ? 'ro' : 'rw',
+          // Cinder hands the hypervisor the type's front-end QoS specs (null otherwise).
+          qos_specs: await frontEndQos(ctx.db, v.volume_type_id),
+        },
       }
     },
 

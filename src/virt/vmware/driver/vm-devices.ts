@@ -52,6 +52,25 @@ export function volumePath(bd: BlockDevice): string {
   return p
 }
 
+/**
+ * A volume's front-end QoS (connection_info.data.qos_specs) as the disk's
+ * storageIOAllocation: vSphere has one IOPS limit per disk, so total_iops_sec,
+ * else read_iops_sec + write_iops_sec (Nova's VMware driver applies none).
+ * Byte-rate specs have no vSphere equivalent and are left out.
+ */
+export function volumeIoLimit(bd: BlockDevice): string {
+  const data = (bd.connectionInfo?.['data'] ?? {}) as Record<string, unknown>
+  const q = data['qos_specs']
+  if (!q || typeof q !== 'object') return ''
+  const specs = q as Record<string, unknown>
+  const n = (k: string) => {
+    const v = Number(specs[k])
+    return Number.isInteger(v) && v > 0 ? v : 0
+  }
+  const iops = n('total_iops_sec') || n('read_iops_sec') + n('write_iops_sec')
+  return iops ? `<storageIOAllocation>${el('limit', iops)}</storageIOAllocation>` : ''
+}
+
 /** Reads and changes a VM's devices with ReconfigVM_Task. */
 export class VmDevices {
   constructor(readonly session: Vim25Session) {}
@@ -115,6 +134,7 @@ export class VmDevices {
             unitNumber: s.unitNumber,
             fileName: path,
             thin: true,
+            io: volumeIoLimit(bd),
           }),
         ),
     )
