@@ -244,10 +244,7 @@ export async function disassociateAllQos(ctx: VolumeContext, id: string): Promis
  * their consumer is front-end or both, else null (Cinder's
  * initialize_connection puts them in connection_info.data.qos_specs).
  */
-export async function frontEndQos(
-  db: Db,
-  typeId: string,
-): Promise<Record<string, string> | null> {
+export async function frontEndQos(db: Db, typeId: string): Promise<Record<string, string> | null> {
   const t = await db
     .selectFrom('volume_types')
     .select('qos_specs_id')

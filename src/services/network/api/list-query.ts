@@ -28,7 +28,8 @@ function matches(actual: unknown, wanted: string): boolean {
     return actual === ['true', '1', 'yes', 'on', 't'].includes(wanted.toLowerCase())
   if (Array.isArray(actual)) return actual.some((x) => matches(x, wanted))
   if (typeof actual === 'object') return false
-  return String(actual as string | number | bigint) === wanted
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only scalars reach here
+  return String(actual) === wanted
 }
 
 export interface ListOptions<T> {
